@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "Graft",
+  products: [
+    .library(name: "Graft", targets: ["Graft"]),
+    .executable(name: "graft", targets: ["GraftCLI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // C libraries, each owned by exactly one Swift module.
+    .systemLibrary(
+      name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(
+      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+    .target(
+      name: "COnnxProto", dependencies: ["CProtobufC"], exclude: ["onnx-ml.proto"],
+      cSettings: [.unsafeFlags(["-Wno-deprecated-declarations"])]),
+
+    .target(name: "GraftIR"),
+    .target(name: "GraftONNX", dependencies: ["GraftIR", "COnnxProto", "CProtobufC"]),
+    .target(name: "GraftHDF5", dependencies: ["CHDF5"]),
+    .target(name: "GraftRuntime", dependencies: ["GraftIR", "COpenBLAS"]),
+    .target(
+      name: "Graft", dependencies: ["GraftIR", "GraftONNX", "GraftHDF5", "GraftRuntime"]),
+    .executableTarget(
+      name: "GraftCLI",
+      dependencies: ["Graft", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+
+    .testTarget(name: "GraftIRTests", dependencies: ["GraftIR"]),
+    .testTarget(name: "GraftONNXTests", dependencies: ["GraftONNX", "GraftIR"]),
+    .testTarget(name: "GraftCLITests", dependencies: ["Graft"]),
+  ]
+)
