@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import Graft
+
+@main
+struct GraftCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "graft",
+    abstract: "Transfer learning without Python: inspect, cut, convert and run pretrained models.",
+    discussion: """
+      Graft reads ONNX models into one graph IR. Every command takes --help.
+      Errors are printed as 'error: …' naming the file and the node at fault.
+      """,
+    version: "graft \(graftVersion) (\(linkedLibraries))",
+    subcommands: [InspectCommand.self])
+}
+
+/// Runs `body`, printing Graft's errors as one `error:` line on stderr and exiting with status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as ExitCode {
+    throw error
+  } catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    throw ExitCode.failure
+  }
+}

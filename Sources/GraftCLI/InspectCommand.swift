@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Graft
+
+struct InspectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "inspect",
+    abstract: "Describe a model: format, inputs, outputs, ops, parameters, FLOPs and cut points.",
+    discussion: """
+      Lists every value usable as a cut point (node name, op, value name, inferred type) and every
+      unsupported op at once. A model with unsupported ops can still be inspected; shapes past
+      them are shown as unknown ('?' in text, null in JSON).
+
+      JSON keys: format, producer, producer_version, ir_version, opsets, inputs, outputs, ops,
+      parameters, parameter_bytes, flops_per_sample, cut_points, unsupported. Shapes are lists
+      of integers (fixed), strings (symbolic, e.g. the batch) and null (unknown).
+      """)
+
+  @Argument(help: "The model file (.onnx).")
+  var model: String
+
+  @Flag(help: "Print one JSON object instead of text.")
+  var json = false
+
+  func run() throws {
+    try reportingErrors {
+      let inspection = ModelInspection(model: try loadModel(model), path: model)
+      if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(inspection), as: UTF8.self))
+      } else {
+        print(inspection.text, terminator: "")
+      }
+    }
+  }
+}
