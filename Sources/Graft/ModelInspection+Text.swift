@@ -14,7 +14,8 @@ extension ModelInspection {
     }
     lines.append(
       "  parameters: \(Self.grouped(parameters)) (\(Self.byteSize(parameterBytes)) of constants)")
-    lines.append("  FLOPs:      " + (flopsPerSample.map { Self.grouped($0) + " per sample" } ?? "unknown"))
+    lines.append(
+      "  FLOPs:      " + (flopsPerSample.map { Self.grouped($0) + " per sample" } ?? "unknown"))
     lines.append("")
     lines.append("inputs:")
     lines += Self.table(inputs.map { [$0.name, Self.typeText($0)] }, indent: "  ")
@@ -57,7 +58,8 @@ extension ModelInspection {
     }
     return rows.map { row in
       let cells = row.enumerated().map { index, cell in
-        index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+        index == row.count - 1
+          ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
       }
       return indent + cells.joined(separator: "  ")
     }

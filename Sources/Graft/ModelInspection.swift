@@ -73,9 +73,14 @@ public struct ModelInspection: Sendable, Encodable {
   public var unsupported: [Unsupported]
 
   enum CodingKeys: String, CodingKey {
-    case path, format, producer, producerVersion = "producer_version", irVersion = "ir_version"
-    case opsets, inputs, outputs, ops, parameters, parameterBytes = "parameter_bytes"
-    case flopsPerSample = "flops_per_sample", cutPoints = "cut_points", unsupported
+    case path, format, producer
+    case producerVersion = "producer_version"
+    case irVersion = "ir_version"
+    case opsets, inputs, outputs, ops, parameters
+    case parameterBytes = "parameter_bytes"
+    case flopsPerSample = "flops_per_sample"
+    case cutPoints = "cut_points"
+    case unsupported
   }
 
   /// Every key is always present; unknown values are null.
@@ -105,7 +110,8 @@ public struct ModelInspection: Sendable, Encodable {
     producer = model.producerName
     producerVersion = model.producerVersion
     irVersion = model.irVersion
-    opsets = Dictionary(uniqueKeysWithValues: model.opsets.map { ($0.isEmpty ? "ai.onnx" : $0, $1) })
+    opsets = Dictionary(
+      uniqueKeysWithValues: model.opsets.map { ($0.isEmpty ? "ai.onnx" : $0, $1) })
     inputs = graph.inputs.map { Self.value($0.name, $0.type) }
     outputs = graph.outputs.map { Self.value($0.name, graph.type(of: $0.name) ?? $0.type) }
     var histogram: [String: Int] = [:]

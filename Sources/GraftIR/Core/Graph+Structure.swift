@@ -72,7 +72,8 @@ extension Graph {
     while let index = ready.popLast() {
       order.append(index)
       var released: [Int] = []
-      for output in nodes[index].outputs where !output.isEmpty && available.insert(output).inserted {
+      for output in nodes[index].outputs where !output.isEmpty && available.insert(output).inserted
+      {
         for reader in readers[output] ?? [] {
           waiting[reader] -= 1
           if waiting[reader] == 0 { released.append(reader) }

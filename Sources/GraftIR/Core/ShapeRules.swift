@@ -60,7 +60,8 @@ public enum ShapeRules {
     guard let size = input.value else { return input == .unknown ? .unknown : .unknown }
     let span = dilation * (kernel - 1) + 1
     let padded = size + padBegin + padEnd
-    try require(padded >= span, "window of \(span) does not fit an input of \(size) padded to \(padded)")
+    try require(
+      padded >= span, "window of \(span) does not fit an input of \(size) padded to \(padded)")
     var count = ceilMode ? (padded - span + stride - 1) / stride + 1 : (padded - span) / stride + 1
     if ceilMode && (count - 1) * stride >= size + padBegin { count -= 1 }
     return .fixed(count)

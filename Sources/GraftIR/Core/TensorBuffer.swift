@@ -8,7 +8,9 @@ public final class TensorBuffer: @unchecked Sendable {
   private let storage: UnsafeMutableRawPointer
 
   /// Allocates `byteCount` zeroed bytes and lets `fill` write them once.
-  public init(byteCount: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void = { _ in }) rethrows {
+  public init(byteCount: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void = { _ in })
+    rethrows
+  {
     precondition(byteCount >= 0, "negative tensor byte count")
     self.byteCount = byteCount
     storage = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)

@@ -46,7 +46,8 @@ extension UnsupportedOperatorReport {
     let domainName = domain.isEmpty ? "ai.onnx" : domain
     let listed = nodes.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
     let more = nodes.count > 5 ? " and \(nodes.count - 5) more" : ""
-    return "\(opType) (\(domainName) opset \(opset)): node\(nodes.count == 1 ? "" : "s") \(listed)\(more)"
+    return
+      "\(opType) (\(domainName) opset \(opset)): node\(nodes.count == 1 ? "" : "s") \(listed)\(more)"
   }
 }
 

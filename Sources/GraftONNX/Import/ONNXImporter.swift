@@ -161,7 +161,9 @@ private struct ModelReader {
     return graph
   }
 
-  func valueInfos(_ list: UnsafeMutablePointer<UnsafeMutablePointer<Onnx__ValueInfoProto>?>?, _ count: Int)
+  func valueInfos(
+    _ list: UnsafeMutablePointer<UnsafeMutablePointer<Onnx__ValueInfoProto>?>?, _ count: Int
+  )
     -> [ValueInfo]
   {
     ProtoConversion.array(list, count).map { info in

@@ -14,7 +14,8 @@ struct ProtoConversion {
   }
 
   /// The elements of a protobuf-c repeated field.
-  static func array<T>(_ pointer: UnsafeMutablePointer<T>?, _ count: Int) -> UnsafeBufferPointer<T> {
+  static func array<T>(_ pointer: UnsafeMutablePointer<T>?, _ count: Int) -> UnsafeBufferPointer<T>
+  {
     UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count)
   }
 
@@ -58,7 +59,9 @@ struct ProtoConversion {
         throw fail("raw_data holds \(p.raw_data.len) bytes, the shape \(shape) needs \(byteCount)")
       }
       let buffer = TensorBuffer(byteCount: byteCount) { out in
-        if byteCount > 0 { out.copyMemory(from: UnsafeRawBufferPointer(start: p.raw_data.data, count: byteCount)) }
+        if byteCount > 0 {
+          out.copyMemory(from: UnsafeRawBufferPointer(start: p.raw_data.data, count: byteCount))
+        }
       }
       return Tensor(dtype: dtype, shape: shape, buffer: buffer)
     }
@@ -71,7 +74,9 @@ struct ProtoConversion {
     _ p: Onnx__TensorProto, dtype: DType, shape: [Int], count: Int,
     fail: (String) -> ONNXError
   ) throws -> Tensor {
-    func checked<T>(_ values: UnsafeBufferPointer<T>, _ field: String) throws -> UnsafeBufferPointer<T> {
+    func checked<T>(_ values: UnsafeBufferPointer<T>, _ field: String) throws
+      -> UnsafeBufferPointer<T>
+    {
       guard values.count == count else {
         throw fail("\(field) holds \(values.count) values, the shape \(shape) needs \(count)")
       }
@@ -79,11 +84,14 @@ struct ProtoConversion {
     }
     switch dtype {
     case .float32:
-      return Tensor(Array(try checked(Self.array(p.float_data, p.n_float_data), "float_data")), shape: shape)
+      return Tensor(
+        Array(try checked(Self.array(p.float_data, p.n_float_data), "float_data")), shape: shape)
     case .float64:
-      return Tensor(Array(try checked(Self.array(p.double_data, p.n_double_data), "double_data")), shape: shape)
+      return Tensor(
+        Array(try checked(Self.array(p.double_data, p.n_double_data), "double_data")), shape: shape)
     case .int64:
-      return Tensor(Array(try checked(Self.array(p.int64_data, p.n_int64_data), "int64_data")), shape: shape)
+      return Tensor(
+        Array(try checked(Self.array(p.int64_data, p.n_int64_data), "int64_data")), shape: shape)
     case .int32, .int8, .uint8, .bool, .float16:
       let values = try checked(Self.array(p.int32_data, p.n_int32_data), "int32_data")
       switch dtype {
@@ -92,7 +100,8 @@ struct ProtoConversion {
       case .uint8: return Tensor(values.map { UInt8(truncatingIfNeeded: $0) }, shape: shape)
       case .bool: return Tensor(values.map { $0 != 0 }, shape: shape)
       default:
-        return Tensor(values.map { Float16(bitPattern: UInt16(truncatingIfNeeded: $0)) }, shape: shape)
+        return Tensor(
+          values.map { Float16(bitPattern: UInt16(truncatingIfNeeded: $0)) }, shape: shape)
       }
     }
   }
@@ -101,10 +110,13 @@ struct ProtoConversion {
 
   /// The IR type of a `TypeProto`; non-tensor types (sequences, maps) are unknown.
   static func valueType(_ proto: UnsafePointer<Onnx__TypeProto>?) -> ValueType {
-    guard let proto, proto.pointee.value_case.rawValue == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE.rawValue,
+    guard let proto,
+      proto.pointee.value_case.rawValue == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE.rawValue,
       let tensorType = proto.pointee.tensor_type
     else { return .unknown }
-    let dtype = tensorType.pointee.has_elem_type != 0 ? ONNXDataType.dtype(code: tensorType.pointee.elem_type) : nil
+    let dtype =
+      tensorType.pointee.has_elem_type != 0
+      ? ONNXDataType.dtype(code: tensorType.pointee.elem_type) : nil
     guard let shapeProto = tensorType.pointee.shape else { return ValueType(dtype, nil) }
     let dims = array(shapeProto.pointee.dim, shapeProto.pointee.n_dim).map { dimension -> Dim in
       guard let d = dimension?.pointee else { return .unknown }

@@ -1,2 +1,7 @@
 import GraftIR
-enum UpsampleImport { static func fromONNX(_ node: inout ONNXNode) throws -> any Operator { throw GraphError.invalidOperator("x") } }
+
+enum UpsampleImport {
+  static func fromONNX(_ node: inout ONNXNode) throws -> any Operator {
+    throw GraphError.invalidOperator("x")
+  }
+}
