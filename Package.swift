@@ -35,6 +35,6 @@ let package = Package(
 
     .testTarget(name: "GraftIRTests", dependencies: ["GraftIR"]),
     .testTarget(name: "GraftONNXTests", dependencies: ["GraftONNX", "GraftIR"]),
-    .testTarget(name: "GraftCLITests", dependencies: ["Graft"]),
+    .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI"]),
   ]
 )

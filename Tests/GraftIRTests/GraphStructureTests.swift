@@ -44,7 +44,8 @@ private let input = ValueInfo(name: "x", type: ValueType(.float32, [.symbol("N")
   #expect {
     try graph.sortTopologically()
   } throws: { error in
-    "\(error)" == "node 'n1' (PassThrough): input 'ghost' is not defined by any node, input or constant"
+    "\(error)"
+      == "node 'n1' (PassThrough): input 'ghost' is not defined by any node, input or constant"
   }
 }
 

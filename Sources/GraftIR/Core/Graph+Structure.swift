@@ -87,7 +87,8 @@ extension Graph {
       let stuck = (0..<nodes.count).filter { waiting[$0] > 0 }.map { nodes[$0].name }
       let listed = stuck.prefix(8).map { "'\($0)'" }.joined(separator: ", ")
       throw GraphError.invalidGraph(
-        "the nodes form a cycle: \(listed)\(stuck.count > 8 ? " and \(stuck.count - 8) more" : "")")
+        "nodes on or behind a cycle: \(listed)\(stuck.count > 8 ? " and \(stuck.count - 8) more" : "")"
+      )
     }
     nodes = order.map { nodes[$0] }
   }
