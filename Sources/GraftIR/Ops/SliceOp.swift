@@ -6,7 +6,12 @@
 /// and end are clamped to `[0, d]`, for a negative step start to `[0, d−1]` and end to `[−1, d−1]`;
 /// the axis keeps `max(0, ⌈(end − start) / step⌉)` elements `start, start + step, …`. Ends such as
 /// `INT_MAX` therefore mean "to the end".
-public struct Slice: ConstantFoldable, ShapeValuePropagating, DataMovementOperator, Hashable {
+///
+/// Named `SliceOp` because a `Slice` type would shadow the standard library's `Slice` in every
+/// module that imports GraftIR.
+public struct SliceOp: ConstantFoldable, ShapeValuePropagating, DataMovementOperator,
+  Hashable
+{
   public static let opType = "Slice"
 
   public init() {}
