@@ -19,26 +19,29 @@ public struct Dropout: ConstantFoldable, DataMovementOperator, Hashable {
     try require(
       (1...2).contains(context.outputCount),
       "Dropout: has 1 or 2 outputs (output, mask), got \(context.outputCount)")
-    var ratio = 0.5
+    var ratio: Double? = 0.5
     if context.hasInput(1) {
       if let dtype = try context.type(1).dtype {
         try require(
-          dtype.isFloatingPoint, "Dropout: input 'ratio' must be floating-point, got \(dtype)")
+          dtype.isFloatingPoint,
+          "Dropout: input 'ratio' must be floating-point, got \(dtype.rawValue)")
       }
+      ratio = nil
       if let constant = context.constant(1) {
         try require(constant.count == 1, "Dropout: input 'ratio' must be a scalar")
-        ratio = constant.doubles()[0]
-        try require(ratio >= 0 && ratio < 1, "Dropout: ratio \(ratio) is outside [0, 1)")
+        let value = constant.doubles()[0]
+        try require(value >= 0 && value < 1, "Dropout: ratio \(value) is outside [0, 1)")
+        ratio = value
       }
     }
     if context.hasInput(2) {
       try TensorIndexing.requireIndexInput(
         try context.type(2), op: "Dropout", input: "training_mode", allowed: [.bool])
-      if let training = context.constant(2)?.integers(), training.first == 1 {
+      if context.constant(2)?.integers()?.first == 1 {
         try require(
-          ratio == 0 || context.constant(1) == nil && context.hasInput(1),
-          "Dropout: training_mode is true with ratio \(ratio), which drops elements at random; "
-            + "Graft runs models for inference only")
+          ratio == 0,
+          "Dropout: training_mode is true with ratio \(ratio.map { "\($0)" } ?? "unknown"), "
+            + "which drops elements at random; Graft runs models for inference only")
       }
     }
     return Array([data, ValueType(.bool, data.shape)].prefix(context.outputCount))

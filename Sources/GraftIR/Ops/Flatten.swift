@@ -16,8 +16,12 @@ public struct Flatten: ConstantFoldable, DataMovementOperator, Hashable {
   public func inferTypes(_ context: InferenceContext) throws -> [ValueType] {
     let input = try context.type(0)
     guard let shape = input.shape else { return [ValueType(input.dtype, [.unknown, .unknown])] }
-    let axis = try TensorIndexing.axis(
-      self.axis, rank: shape.count, inclusiveEnd: true, op: "Flatten")
+    // Negative axes count from the end of the input (`-rank` is 0), not of an output of rank + 1
+    // as `ShapeRules.axis(_:rank:inclusiveEnd:)` counts them.
+    let axis = self.axis < 0 ? self.axis + shape.count : self.axis
+    try require(
+      (0...shape.count).contains(axis),
+      "Flatten: axis \(self.axis) is out of range for rank \(shape.count)")
     let output = [TensorIndexing.product(shape[..<axis]), TensorIndexing.product(shape[axis...])]
     return [ValueType(input.dtype, output)]
   }

@@ -128,9 +128,9 @@ enum TensorIndexing {
   }
 
   /// `ShapeRules.axis` with the operator's name in front of its error message.
-  static func axis(_ axis: Int, rank: Int, inclusiveEnd: Bool = false, op: String) throws -> Int {
+  static func axis(_ axis: Int, rank: Int, op: String) throws -> Int {
     do {
-      return try ShapeRules.axis(axis, rank: rank, inclusiveEnd: inclusiveEnd)
+      return try ShapeRules.axis(axis, rank: rank)
     } catch GraphError.invalidOperator(let message) {
       throw GraphError.invalidOperator("\(op): \(message)")
     }
