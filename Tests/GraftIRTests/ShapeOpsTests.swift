@@ -207,7 +207,8 @@ func flattenSplitsAtTheAxis(axis: Int, expected: [Dim]) throws {
 // MARK: - Squeeze and Unsqueeze
 
 @Test func squeezeRemovesListedOrAllUnitDims() throws {
-  let listed = try inferred(Squeeze(), [.value(.float32, [n, 1, 4, 1]), .constant(ints([-1, 1]))])
+  let listed = try inferred(
+    Squeeze(), [.value(.float32, [n, 1, 4, 1]), .constant(ints([-1, 1]))])
   #expect(listed.shape == [n, 4])
   let all = try inferred(Squeeze(), [.value(.float32, [1, 3, 1])])
   #expect(all.shape == [3])
@@ -248,14 +249,15 @@ func flattenSplitsAtTheAxis(axis: Int, expected: [Dim]) throws {
 
 // MARK: - Slice
 
-@Test(arguments: [
-  ([-3], [100], nil, [7, 8, 9] as [Float]),
-  ([8], [2], [-2], [8, 6, 4]),
-  ([-1], [Int64.min], [-1], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]),
-  ([2], [-1], [3], [2, 5, 8]),
-  ([5], [2], nil, []),
-  ([0], [Int64(Int32.max)], nil, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
-] as [([Int64], [Int64], [Int64]?, [Float])])
+@Test(
+  arguments: [
+    ([-3], [100], nil, [7, 8, 9] as [Float]),
+    ([8], [2], [-2], [8, 6, 4]),
+    ([-1], [Int64.min], [-1], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]),
+    ([2], [-1], [3], [2, 5, 8]),
+    ([5], [2], nil, []),
+    ([0], [Int64(Int32.max)], nil, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+  ] as [([Int64], [Int64], [Int64]?, [Float])])
 func sliceClampsAsTheSpecSays(starts: [Int64], ends: [Int64], steps: [Int64]?, expected: [Float])
   throws
 {
@@ -288,7 +290,7 @@ func sliceClampsAsTheSpecSays(starts: [Int64], ends: [Int64], steps: [Int64]?, e
         .constant(ints([0])),
       ])
   }
-  #expect(zero == "Slice: step 0 is 0")
+  #expect(zero == "Slice: steps[0] is 0")
   let repeated = failure {
     _ = try inferred(
       SliceOp(),
@@ -374,7 +376,8 @@ func sliceClampsAsTheSpecSays(starts: [Int64], ends: [Int64], steps: [Int64]?, e
 
 @Test func splitReportsBadLengths() {
   let sum = failure {
-    _ = try Split().inferTypes(context([.value(.float32, [5]), .constant(ints([2, 2]))], outputs: 2))
+    _ = try Split().inferTypes(
+      context([.value(.float32, [5]), .constant(ints([2, 2]))], outputs: 2))
   }
   #expect(sum == "Split: the lengths [2, 2] add up to 4, not the axis size 5")
   let count = failure {
@@ -389,7 +392,8 @@ func sliceClampsAsTheSpecSays(starts: [Int64], ends: [Int64], steps: [Int64]?, e
 
 @Test func splitFolds() throws {
   let parts = try #require(
-    try Split(axis: 1).fold(context([.constant(iota([2, 3])), .constant(ints([2, 1]))], outputs: 2)))
+    try Split(axis: 1).fold(
+      context([.constant(iota([2, 3])), .constant(ints([2, 1]))], outputs: 2)))
   #expect(parts.map(\.shape) == [[2, 2], [2, 1]])
   #expect(parts[0].elements(as: Float.self) == [0, 1, 3, 4])
   #expect(parts[1].elements(as: Float.self) == [2, 5])
@@ -512,7 +516,8 @@ func sliceClampsAsTheSpecSays(starts: [Int64], ends: [Int64], steps: [Int64]?, e
   let source = Tensor([Int64(1), 2, 3, 4], shape: [2, 2])
   let result = try #require(try folded(Tile(), [.constant(source), .constant(ints([2, 3]))]))
   #expect(result.shape == [4, 6])
-  #expect(Array(result.elements(as: Int64.self).prefix(12)) == [1, 2, 1, 2, 1, 2, 3, 4, 3, 4, 3, 4])
+  #expect(
+    Array(result.elements(as: Int64.self).prefix(12)) == [1, 2, 1, 2, 1, 2, 3, 4, 3, 4, 3, 4])
   let wrong = failure {
     _ = try inferred(Tile(), [.value(.float32, [2, 2]), .constant(ints([2]))])
   }
@@ -555,8 +560,60 @@ func sliceClampsAsTheSpecSays(starts: [Int64], ends: [Int64], steps: [Int64]?, e
     failure {
       _ = try inferred(
         Dropout(),
-        [.value(.float32, [2]), .constant(Tensor(scalar: Float(0))), .constant(Tensor(scalar: true))])
+        [
+          .value(.float32, [2]), .constant(Tensor(scalar: Float(0))),
+          .constant(Tensor(scalar: true)),
+        ])
     } == nil)
+}
+
+// MARK: - Hostile sizes
+
+@Test func hugeSizesGiveErrorsOrUnknownsNotTraps() throws {
+  let huge = Dim.fixed(1 << 62)
+  let reshaped = failure {
+    _ = try inferred(Reshape(), [.value(.float32, [huge, huge]), .constant(ints([4]))])
+  }
+  #expect(
+    reshaped == "Reshape: cannot reshape [\(huge), \(huge)] (too many elements) to [4] (4 elements)"
+  )
+  #expect(
+    try inferred(Flatten(), [.value(.float32, [huge, huge, huge])]).shape == [huge, .unknown])
+  #expect(
+    try inferred(
+      Concat(axis: 0),
+      [.value(.float32, [huge]), .value(.float32, [huge]), .value(.float32, [huge])]
+    ).shape == [.unknown])
+  #expect(try folded(Size(), [.value(.float32, [huge, huge])]) == nil)
+  #expect(try folded(ConstantOfShape(), [.constant(ints([1 << 62, 1 << 62]))]) == nil)
+  let steps: [Input] = [
+    .constant(iota([5])), .constant(ints([0])), .constant(ints([Int64.max])), .omitted,
+    .constant(ints([Int64.max])),
+  ]
+  #expect(try folded(SliceOp(), steps)?.elements(as: Float.self) == [0])
+  let backwards: [Input] = [
+    .constant(iota([5])), .constant(ints([Int64.max])), .constant(ints([Int64.min])), .omitted,
+    .constant(ints([Int64.min])),
+  ]
+  #expect(try folded(SliceOp(), backwards)?.elements(as: Float.self) == [4])
+  let range = failure {
+    _ = try inferred(
+      RangeOp(),
+      [
+        .constant(Tensor(scalar: Int64.min)), .constant(Tensor(scalar: Int64.max)),
+        .constant(Tensor(scalar: Int64(1))),
+      ])
+  }
+  #expect(range == "Range: the sequence from \(Int64.min) to \(Int64.max) is too long")
+  let infinite = failure {
+    _ = try inferred(
+      RangeOp(),
+      [
+        .constant(Tensor(scalar: Float(0))), .constant(Tensor(scalar: Float.infinity)),
+        .constant(Tensor(scalar: Float(1))),
+      ])
+  }
+  #expect(infinite == "Range: the sequence from 0.0 to inf by 1.0 has no countable length")
 }
 
 // MARK: - Folding limits and whole chains
@@ -564,7 +621,8 @@ func sliceClampsAsTheSpecSays(starts: [Int64], ends: [Int64], steps: [Int64]?, e
 @Test func foldingStopsAboveAMillionElements() throws {
   let source = iota([1])
   #expect(try folded(Tile(), [.constant(source), .constant(ints([1_000_001]))]) == nil)
-  #expect(try folded(Tile(), [.constant(source), .constant(ints([1_000_000]))])?.count == 1_000_000)
+  #expect(
+    try folded(Tile(), [.constant(source), .constant(ints([1_000_000]))])?.count == 1_000_000)
 }
 
 @Test func shapeGatherConcatReshapeResolvesTheBatch() throws {

@@ -37,7 +37,7 @@ public struct Concat: ConstantFoldable, ShapeValuePropagating, DataMovementOpera
     if joined.count == 1 {
       output[axis] = joined[0]
     } else if let sizes = joined.fixedSizes {
-      output[axis] = .fixed(sizes.reduce(0, +))
+      output[axis] = TensorIndexing.checkedSum(sizes).map(Dim.fixed) ?? .unknown
     }
     return [ValueType(dtype, output)]
   }

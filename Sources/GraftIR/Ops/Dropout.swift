@@ -3,7 +3,7 @@
 /// Inputs: `data`, optional scalar `ratio` (in `[0, 1)`, default 0.5) and optional bool
 /// `training_mode` (default false). Graft runs models for inference, so `output = data` and the
 /// optional second output `mask` is a bool tensor of `data`'s shape, all true. A constant true
-/// `training_mode` with a non-zero ratio is rejected, since that output would be random.
+/// `training_mode` is rejected unless the ratio is known to be 0, since the output would be random.
 public struct Dropout: ConstantFoldable, DataMovementOperator, Hashable {
   public static let opType = "Dropout"
 

@@ -20,7 +20,8 @@ public struct Expand: ConstantFoldable, DataMovementOperator, Hashable {
     }
     for dim in target {
       if let size = dim.value {
-        try require(size >= 0, "Expand: negative dim \(size) in the shape \(target.shapeDescription)")
+        try require(
+          size >= 0, "Expand: negative dim \(size) in the shape \(target.shapeDescription)")
       }
     }
     guard let shape = input.shape else { return [ValueType(input.dtype, nil)] }

@@ -34,12 +34,20 @@ public struct RangeOp: ConstantFoldable, Hashable {
     if let integers = integerScalars(context) {
       let (start, limit, delta) = (integers[0], integers[1], integers[2])
       try require(delta != 0, "Range: delta is 0")
-      let span = delta > 0 ? limit - start : start - limit
-      return .fixed(span > 0 ? (span + abs(delta) - 1) / abs(delta) : 0)
+      let (span, overflow) =
+        delta > 0
+        ? limit.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(limit)
+      try require(!overflow, "Range: the sequence from \(start) to \(limit) is too long")
+      return .fixed(span > 0 ? Int(UInt(span - 1) / delta.magnitude) + 1 : 0)
     }
     if let values = scalars(context) {
       try require(values.delta != 0, "Range: delta is 0")
-      return .fixed(max(Int(((values.limit - values.start) / values.delta).rounded(.up)), 0))
+      let count = ((values.limit - values.start) / values.delta).rounded(.up)
+      try require(
+        !count.isNaN && count < 9e18,
+        "Range: the sequence from \(values.start) to \(values.limit) by \(values.delta) "
+          + "has no countable length")
+      return .fixed(count > 0 ? Int(count) : 0)
     }
     if context.shapeValue(0) == [.fixed(0)], context.shapeValue(2) == [.fixed(1)],
       let limit = context.shapeValue(1), limit.count == 1

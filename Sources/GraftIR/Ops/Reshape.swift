@@ -61,14 +61,17 @@ public struct Reshape: ConstantFoldable, ShapeValuePropagating, DataMovementOper
     if let inferred {
       output[inferred] = try solve(input: input, output: output, at: inferred)
     } else if let inputSizes = input.fixedSizes, let outputSizes = output.fixedSizes {
-      let (inCount, outCount) = (inputSizes.reduce(1, *), outputSizes.reduce(1, *))
+      let inCount = TensorIndexing.checkedProduct(inputSizes)
+      let outCount = TensorIndexing.checkedProduct(outputSizes)
       try require(
         inCount == outCount,
-        "Reshape: cannot reshape \(input.shapeDescription) (\(inCount) elements) to "
-          + "\(output.shapeDescription) (\(outCount) elements)")
+        "Reshape: cannot reshape \(input.shapeDescription) (\(Self.describe(inCount)) elements) "
+          + "to \(output.shapeDescription) (\(Self.describe(outCount)) elements)")
     }
     return output
   }
+
+  private static func describe(_ count: Int?) -> String { count.map(String.init) ?? "too many" }
 
   /// The size of the `-1` dim at `position`: input elements divided by the other output dims,
   /// with symbols cancelled pairwise (`[N, 512, 1, 1]` over `[?, 512]` leaves `N`).
@@ -77,7 +80,9 @@ public struct Reshape: ConstantFoldable, ShapeValuePropagating, DataMovementOper
     var symbols: [String] = []
     for dim in input {
       switch dim {
-      case .fixed(let n): inFixed *= n
+      case .fixed(let n):
+        guard let product = TensorIndexing.checkedProduct([inFixed, n]) else { return .unknown }
+        inFixed = product
       case .symbol(let name): symbols.append(name)
       case .unknown: return .unknown
       }
@@ -85,7 +90,9 @@ public struct Reshape: ConstantFoldable, ShapeValuePropagating, DataMovementOper
     var outFixed = 1
     for (index, dim) in output.enumerated() where index != position {
       switch dim {
-      case .fixed(let n): outFixed *= n
+      case .fixed(let n):
+        guard let product = TensorIndexing.checkedProduct([outFixed, n]) else { return .unknown }
+        outFixed = product
       case .symbol(let name):
         guard let match = symbols.firstIndex(of: name) else { return .unknown }
         symbols.remove(at: match)

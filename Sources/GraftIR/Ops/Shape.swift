@@ -19,7 +19,9 @@ public struct Shape: ConstantFoldable, ShapeValuePropagating, DataMovementOperat
 
   /// The selected dims of a tensor of `rank`.
   func selection(rank: Int) -> Range<Int> {
-    func clamp(_ position: Int) -> Int { min(max(position < 0 ? position + rank : position, 0), rank) }
+    func clamp(_ position: Int) -> Int {
+      min(max(position < 0 ? position + rank : position, 0), rank)
+    }
     let first = clamp(start)
     return first..<max(first, clamp(end ?? rank))
   }

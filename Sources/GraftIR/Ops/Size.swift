@@ -12,7 +12,9 @@ public struct Size: ConstantFoldable, DataMovementOperator, Hashable {
   }
 
   public func fold(_ context: InferenceContext) throws -> [Tensor]? {
-    guard let count = ShapeRules.elementCount(try context.type(0).shape) else { return nil }
+    guard let sizes = try context.type(0).shape?.fixedSizes,
+      let count = TensorIndexing.checkedProduct(sizes)
+    else { return nil }
     return [Tensor(scalar: Int64(count))]
   }
 }

@@ -27,14 +27,15 @@ public struct SliceOp: ConstantFoldable, ShapeValuePropagating, DataMovementOper
     func range(size: Int) -> (first: Int, count: Int) {
       var first = start < 0 ? start + size : start
       var last = end < 0 ? end + size : end
+      // Counted as (distance − 1) / |step| + 1 so that steps near ±Int.max cannot overflow.
       if step > 0 {
         first = min(max(first, 0), size)
         last = min(max(last, 0), size)
-        return (first, max(0, (last - first + step - 1) / step))
+        return (first, last > first ? Int(UInt(last - first - 1) / step.magnitude) + 1 : 0)
       }
       first = min(max(first, 0), size - 1)
       last = min(max(last, -1), size - 1)
-      return (first, max(0, (first - last - step - 1) / -step))
+      return (first, first > last ? Int(UInt(first - last - 1) / step.magnitude) + 1 : 0)
     }
 
     /// The positions taken from an axis of `size`.
@@ -87,7 +88,7 @@ public struct SliceOp: ConstantFoldable, ShapeValuePropagating, DataMovementOper
     return try starts.indices.map { index in
       let axis = try TensorIndexing.axis(axes[index], rank: rank, op: "Slice")
       try require(seen.insert(axis).inserted, "Slice: axis \(axes[index]) is listed twice")
-      try require(steps[index] != 0, "Slice: step \(index) is 0")
+      try require(steps[index] != 0, "Slice: steps[\(index)] is 0")
       return AxisSlice(axis: axis, start: starts[index], end: ends[index], step: steps[index])
     }
   }

@@ -24,7 +24,8 @@ public struct Split: ConstantFoldable, DataMovementOperator, Hashable {
     try require(count >= 1, "Split: the node has no outputs")
     if let numOutputs {
       try require(
-        numOutputs == count, "Split: num_outputs is \(numOutputs) but the node has \(count) outputs")
+        numOutputs == count,
+        "Split: num_outputs is \(numOutputs) but the node has \(count) outputs")
     }
     if context.hasInput(1) {
       try TensorIndexing.requireIndexInput(
@@ -35,16 +36,18 @@ public struct Split: ConstantFoldable, DataMovementOperator, Hashable {
         "Split: 'split' has \(lengths.count) lengths but the node has \(count) outputs")
       try require(lengths.allSatisfy { $0 >= 0 }, "Split: negative length in 'split' \(lengths)")
       if let size = size.value {
+        let total = TensorIndexing.checkedSum(lengths)
         try require(
-          lengths.reduce(0, +) == size,
-          "Split: the lengths \(lengths) add up to \(lengths.reduce(0, +)), not the axis size \(size)")
+          total == size,
+          "Split: the lengths \(lengths) add up to \(total.map(String.init) ?? "too much"), "
+            + "not the axis size \(size)")
       }
       return lengths.map(Dim.fixed)
     }
     guard let size = size.value else {
       return count == 1 ? [size] : Array(repeating: .unknown, count: count)
     }
-    let part = (size + count - 1) / count
+    let part = size / count + (size % count == 0 ? 0 : 1)
     let last = size - part * (count - 1)
     try require(
       last >= 0,

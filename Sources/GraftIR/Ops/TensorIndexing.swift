@@ -10,7 +10,33 @@ enum TensorIndexing {
   static let maxFoldedElements = 1_000_000
 
   /// Whether a result of this shape is small enough to fold.
-  static func canFold(_ shape: [Int]) -> Bool { shape.reduce(1, *) <= maxFoldedElements }
+  static func canFold(_ shape: [Int]) -> Bool {
+    guard let count = checkedProduct(shape) else { return false }
+    return count <= maxFoldedElements
+  }
+
+  /// The product of `values`, or nil when it overflows (dims declared by a hostile file can be
+  /// near `Int.max`; they must give an error or an unknown, never a trap).
+  static func checkedProduct<S: Sequence<Int>>(_ values: S) -> Int? {
+    var product = 1
+    for value in values {
+      let (result, overflow) = product.multipliedReportingOverflow(by: value)
+      if overflow { return nil }
+      product = result
+    }
+    return product
+  }
+
+  /// The sum of `values`, or nil when it overflows.
+  static func checkedSum<S: Sequence<Int>>(_ values: S) -> Int? {
+    var sum = 0
+    for value in values {
+      let (result, overflow) = sum.addingReportingOverflow(value)
+      if overflow { return nil }
+      sum = result
+    }
+    return sum
+  }
 
   /// Row-major strides of `shape`, in elements.
   static func strides(_ shape: [Int]) -> [Int] {
@@ -25,8 +51,8 @@ enum TensorIndexing {
   ///
   /// Output axis `a` walks source axis `axes[a]` (the identity when nil) through the source
   /// positions `indices[a]`, so one call expresses Transpose (permuted axes), Slice (strided
-  /// positions), Tile (repeated positions), Expand (position 0 repeated) and Gather (any positions).
-  /// `axes` must be a permutation of the source axes.
+  /// positions), Tile (repeated positions), Expand (position 0 repeated) and Gather (any
+  /// positions). `axes` must be a permutation of the source axes.
   static func select(_ source: Tensor, axes: [Int]? = nil, indices: [[Int]]) -> Tensor {
     let rank = source.shape.count
     let axes = axes ?? Array(0..<rank)
@@ -46,7 +72,9 @@ enum TensorIndexing {
           return
         }
         let inner = offsets[rank - 1]
-        let innerIsContiguous = inner.indices.allSatisfy { inner[$0] == inner[0] + $0 * elementSize }
+        let innerIsContiguous = inner.indices.allSatisfy {
+          inner[$0] == inner[0] + $0 * elementSize
+        }
         let innerBytes = inner.count * elementSize
         var position = [Int](repeating: 0, count: rank - 1)
         var written = 0
@@ -55,7 +83,8 @@ enum TensorIndexing {
           for axis in 0..<(rank - 1) { base += offsets[axis][position[axis]] }
           let destination = out.baseAddress! + written
           if innerIsContiguous {
-            destination.copyMemory(from: input.baseAddress! + base + inner[0], byteCount: innerBytes)
+            destination.copyMemory(
+              from: input.baseAddress! + base + inner[0], byteCount: innerBytes)
           } else {
             for (index, offset) in inner.enumerated() {
               (destination + index * elementSize).copyMemory(
@@ -111,18 +140,18 @@ enum TensorIndexing {
   /// The product of dims: fixed when all are fixed (or one is 0), a symbol when exactly one symbol
   /// remains next to fixed 1s, unknown otherwise.
   static func product<C: Collection<Dim>>(_ dims: C) -> Dim {
-    var fixed = 1
+    var fixed: Int? = 1
     var symbols: [String] = []
     var hasUnknown = false
     for dim in dims {
       switch dim {
-      case .fixed(let n): fixed *= n
+      case .fixed(let n): fixed = fixed.flatMap { checkedProduct([$0, n]) }
       case .symbol(let name): symbols.append(name)
       case .unknown: hasUnknown = true
       }
     }
-    if fixed == 0 { return .fixed(0) }
-    if hasUnknown { return .unknown }
+    if dims.contains(.fixed(0)) { return .fixed(0) }
+    guard let fixed, !hasUnknown else { return .unknown }
     if symbols.isEmpty { return .fixed(fixed) }
     return symbols.count == 1 && fixed == 1 ? .symbol(symbols[0]) : .unknown
   }

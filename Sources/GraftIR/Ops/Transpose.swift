@@ -34,6 +34,8 @@ public struct Transpose: ConstantFoldable, DataMovementOperator, Hashable {
   public func fold(_ context: InferenceContext) throws -> [Tensor]? {
     guard let input = context.constant(0), TensorIndexing.canFold(input.shape) else { return nil }
     let perm = try permutation(rank: input.shape.count)
-    return [TensorIndexing.select(input, axes: perm, indices: perm.map { Array(0..<input.shape[$0]) })]
+    return [
+      TensorIndexing.select(input, axes: perm, indices: perm.map { Array(0..<input.shape[$0]) })
+    ]
   }
 }

@@ -6,8 +6,7 @@ extension Squeeze: ONNXImportable {
     let axes = try node.ints("axes")
     if node.opset >= 13 {
       try require(
-        axes == nil, "Squeeze: the 'axes' attribute became an input in opset 13 (model: opset "
-          + "\(node.opset))")
+        axes == nil, "Squeeze: from opset 13 on 'axes' is an input, not an attribute")
     } else if let axes {
       node.setConstantInput(1, Tensor(axes.map(Int64.init), shape: [axes.count]), role: "axes")
     }

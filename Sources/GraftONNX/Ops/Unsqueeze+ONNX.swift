@@ -6,8 +6,7 @@ extension Unsqueeze: ONNXImportable {
     let axes = try node.ints("axes")
     if node.opset >= 13 {
       try require(
-        axes == nil, "Unsqueeze: the 'axes' attribute became an input in opset 13 (model: opset "
-          + "\(node.opset))")
+        axes == nil, "Unsqueeze: from opset 13 on 'axes' is an input, not an attribute")
       try require(node.hasInput(1), "Unsqueeze: input 'axes' is required")
     } else {
       guard let axes else {
