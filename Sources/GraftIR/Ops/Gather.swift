@@ -21,11 +21,17 @@ public struct Gather: ConstantFoldable, ShapeValuePropagating, DataMovementOpera
       indices, op: "Gather", input: "indices", allowed: [.int32, .int64])
     guard let shape = data.shape else { return [ValueType(data.dtype, nil)] }
     let axis = try TensorIndexing.axis(self.axis, rank: shape.count, op: "Gather")
-    if let size = shape[axis].value, let values = context.constant(1)?.integers() {
+    if let size = shape[axis].value, let values = knownIndices(context) {
       _ = try normalised(values, size: size, axis: axis)
     }
     guard let indexShape = indices.shape else { return [ValueType(data.dtype, nil)] }
     return [ValueType(data.dtype, Array(shape[..<axis]) + indexShape + shape[(axis + 1)...])]
+  }
+
+  /// The index values when known: a constant, or a shape value such as a `Constant` node's output
+  /// before folding has made it a constant.
+  private func knownIndices(_ context: InferenceContext) -> [Int64]? {
+    context.constant(1)?.integers() ?? context.knownIntegers(1)?.map(Int64.init)
   }
 
   /// The indices made non-negative, checked against an axis of `size`.
@@ -58,7 +64,8 @@ public struct Gather: ConstantFoldable, ShapeValuePropagating, DataMovementOpera
   public func shapeValues(_ context: InferenceContext) -> [[Dim]?] {
     guard let values = context.shapeValue(0), context.inputTypes[0]?.rank ?? 1 == 1,
       axis == 0 || axis == -1,
-      let indices = context.constant(1), indices.shape.count <= 1, let raw = indices.integers(),
+      let indexRank = context.inputTypes[1]?.rank, indexRank <= 1,
+      let raw = knownIndices(context),
       let positions = try? normalised(raw, size: values.count, axis: 0)
     else { return [nil] }
     return [positions.map { values[$0] }]
