@@ -11,6 +11,7 @@ public protocol SoftmaxFamilyOperator: Operator {
   var axis: Int { get }
   /// Normalise jointly over `axis..<rank` (the meaning before opset 13) instead of over `axis`.
   var coerceTo2D: Bool { get }
+  init(axis: Int, coerceTo2D: Bool)
 }
 
 extension SoftmaxFamilyOperator {
