@@ -79,18 +79,22 @@ func unaryOpsKeepTheInputType(op: any UnaryElementwiseOperator, acceptsInt64: Bo
   #expect(try Add().inferTypes(context([a, b])) == [ValueType(.float32, [batch, 3, 4])])
   #expect(try Equal().inferTypes(context([a, b])) == [ValueType(.bool, [batch, 3, 4])])
   #expect(try Greater().inferTypes(context([a, b])) == [ValueType(.bool, [batch, 3, 4])])
-  #expect(try Mul().inferTypes(context([a, ValueType(.float32, nil)])) == [ValueType(.float32, nil)])
+  #expect(
+    try Mul().inferTypes(context([a, ValueType(.float32, nil)])) == [ValueType(.float32, nil)])
   #expect(throws: GraphError.invalidOperator("shapes do not broadcast: 3 against 5")) {
     try Sub().inferTypes(context([a, ValueType(.float32, [5, 1])]))
   }
-  #expect(throws: GraphError.invalidOperator("input A is float32 but input B is int64; they must match")) {
+  #expect(
+    throws: GraphError.invalidOperator("input A is float32 but input B is int64; they must match")
+  ) {
     try Div().inferTypes(context([a, ValueType(.int64, [1])]))
   }
   #expect(throws: GraphError.self) {
     try Less().inferTypes(context([ValueType(.bool, [1]), ValueType(.bool, [1])]))
   }
-  #expect(try Equal().inferTypes(context([ValueType(.bool, [2]), ValueType(.bool, [2])]))
-    == [ValueType(.bool, [2])])
+  #expect(
+    try Equal().inferTypes(context([ValueType(.bool, [2]), ValueType(.bool, [2])]))
+      == [ValueType(.bool, [2])])
 }
 
 @Test func powTakesAnExponentOfAnotherType() throws {
@@ -217,8 +221,10 @@ func unaryOpsKeepTheInputType(op: any UnaryElementwiseOperator, acceptsInt64: Bo
   #expect(
     try Where().inferTypes(context([condition, x, ValueType(.int64, [])]))
       == [ValueType(.int64, [batch, 4])])
-  #expect(throws: GraphError.invalidOperator(
-    "condition has element type float32; expected bool")) {
+  #expect(
+    throws: GraphError.invalidOperator(
+      "condition has element type float32; expected bool")
+  ) {
     try Where().inferTypes(context([ValueType(.float32, [1]), x, x]))
   }
   #expect(throws: GraphError.self) {
@@ -226,8 +232,10 @@ func unaryOpsKeepTheInputType(op: any UnaryElementwiseOperator, acceptsInt64: Bo
   }
   let folded = try fold(
     Where(),
-    [Tensor([true, false], shape: [2, 1]), Tensor([Float(1), 2], shape: [2]),
-      Tensor(scalar: Float(-1))])
+    [
+      Tensor([true, false], shape: [2, 1]), Tensor([Float(1), 2], shape: [2]),
+      Tensor(scalar: Float(-1)),
+    ])
   #expect(folded?.shape == [2, 2])
   #expect(folded?.elements(as: Float.self) == [1, 2, -1, -1])
 }
@@ -247,8 +255,12 @@ func unaryOpsKeepTheInputType(op: any UnaryElementwiseOperator, acceptsInt64: Bo
 
 @Test func castPassesShapeValuesBetweenIntegerTypes() {
   let dims = ValueType(.int64, [2])
-  #expect(Cast(to: .int32).shapeValues(context([dims], shapeValues: [[batch, 512]])) == [[batch, 512]])
-  #expect(Cast(to: .int8).shapeValues(context([dims], shapeValues: [[batch, 512]])) == [[batch, .unknown]])
+  #expect(
+    Cast(to: .int32).shapeValues(context([dims], shapeValues: [[batch, 512]])) == [[batch, 512]])
+  #expect(
+    Cast(to: .int8).shapeValues(context([dims], shapeValues: [[batch, 512]])) == [
+      [batch, .unknown]
+    ])
   #expect(Cast(to: .float32).shapeValues(context([dims], shapeValues: [[batch, 512]])) == [nil])
 }
 
@@ -258,8 +270,10 @@ func unaryOpsKeepTheInputType(op: any UnaryElementwiseOperator, acceptsInt64: Bo
   let x = ValueType(.float32, [batch, 3, 8, 8])
   #expect(try PRelu().inferTypes(context([x, ValueType(.float32, [3, 1, 1])])) == [x])
   #expect(try PRelu().inferTypes(context([x, ValueType(.float32, [1])])) == [x])
-  #expect(throws: GraphError.invalidOperator(
-    "slope of shape [4, 1, 1] does not broadcast to X of shape [N, 3, 8, 8]")) {
+  #expect(
+    throws: GraphError.invalidOperator(
+      "slope of shape [4, 1, 1] does not broadcast to X of shape [N, 3, 8, 8]")
+  ) {
     try PRelu().inferTypes(context([x, ValueType(.float32, [4, 1, 1])]))
   }
   #expect(throws: GraphError.self) {
@@ -276,7 +290,9 @@ func unaryOpsKeepTheInputType(op: any UnaryElementwiseOperator, acceptsInt64: Bo
   #expect(throws: GraphError.invalidOperator("min must be a scalar, got shape [2]")) {
     try Clip().inferTypes(context([x, ValueType(.float32, [2])]))
   }
-  #expect(throws: GraphError.invalidOperator("input is float32 but max is float16; they must match")) {
+  #expect(
+    throws: GraphError.invalidOperator("input is float32 but max is float16; they must match")
+  ) {
     try Clip().inferTypes(context([x, nil, ValueType(.float16, [])]))
   }
 }

@@ -56,9 +56,10 @@ func reductionsDropOrKeepAxes(axes: [Int64]?, keepdims: Bool, noop: Bool, shape:
   #expect(try ReduceMax().inferTypes(ones) == [ValueType(.float32, [.unknown, 1])])
   let dropped = try ReduceMean(keepdims: false).inferTypes(runtimeAxes([2]))
   #expect(dropped == [ValueType(.float32, [.unknown])])
-  #expect(try ReduceMean(keepdims: false).inferTypes(runtimeAxes([.unknown])) == [
-    ValueType(.float32, nil)
-  ])
+  #expect(
+    try ReduceMean(keepdims: false).inferTypes(runtimeAxes([.unknown])) == [
+      ValueType(.float32, nil)
+    ])
   let noAxes = try ReduceMean(keepdims: false, noopWithEmptyAxes: true).inferTypes(
     runtimeAxes([0]))
   #expect(noAxes == [data])
@@ -89,9 +90,10 @@ func reductionsDropOrKeepAxes(axes: [Int64]?, keepdims: Bool, noop: Bool, shape:
   #expect(throws: GraphError.self) {
     try ReduceMean().inferTypes(reduction(nil, data: ValueType(.uint8, [2])))
   }
-  #expect(try ReduceL2().inferTypes(reduction(nil, data: ValueType(.float32, nil))) == [
-    ValueType(.float32, nil)
-  ])
+  #expect(
+    try ReduceL2().inferTypes(reduction(nil, data: ValueType(.float32, nil))) == [
+      ValueType(.float32, nil)
+    ])
 }
 
 @Test func reductionFlopsCountInputElements() {

@@ -68,8 +68,10 @@ func preOpset7BroadcastAttributesAreRejected(type: any ONNXImportable.Type) {
   #expect(try load(Gelu.self, opset: 20).0.approximate == .exact)
   #expect(try load(Gelu.self, opset: 20, ["approximate": .string("none")]).0.approximate == .exact)
   #expect(try load(Gelu.self, opset: 20, ["approximate": .string("tanh")]).0.approximate == .tanh)
-  #expect(throws: GraphError.invalidOperator(
-    "attribute 'approximate' must be \"none\" or \"tanh\", got \"erf\"")) {
+  #expect(
+    throws: GraphError.invalidOperator(
+      "attribute 'approximate' must be \"none\" or \"tanh\", got \"erf\"")
+  ) {
     try load(Gelu.self, opset: 20, ["approximate": .string("erf")])
   }
 }
@@ -109,8 +111,10 @@ func softmaxKeepsTheOldAxisMeaning(opset: Int, axis: Int?, expected: Softmax) th
   #expect(try load(Clip.self, opset: 6).1.inputs == ["x"])
   #expect(try load(Clip.self, opset: 13, inputs: ["x", "", "hi"]).1.inputs == ["x", "", "hi"])
 
-  #expect(throws: GraphError.invalidOperator(
-    "Clip takes min and max as inputs since opset 11, not as attributes")) {
+  #expect(
+    throws: GraphError.invalidOperator(
+      "Clip takes min and max as inputs since opset 11, not as attributes")
+  ) {
     try load(Clip.self, opset: 11, ["min": .float(0)])
   }
   #expect(throws: GraphError.self) { try load(Clip.self, opset: 6, inputs: ["x", "lo"]) }

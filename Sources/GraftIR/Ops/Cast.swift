@@ -28,16 +28,17 @@ public struct Cast: ConstantFoldable, ShapeValuePropagating, Hashable {
     guard to.isInteger, context.inputTypes.first??.dtype?.isInteger == true,
       let values = context.shapeValue(0)
     else { return [nil] }
-    let (low, high) = Self.range(of: to)
-    return [values.map { dim in dim.value.map { (low...high).contains($0) ? dim : .unknown } ?? dim }]
+    let range = Self.range(of: to)
+    return [values.map { dim in dim.value.map { range.contains($0) ? dim : .unknown } ?? dim }]
   }
 
-  private static func range(of dtype: DType) -> (Int, Int) {
+  /// The values an integer dtype holds; a fixed dim outside them would wrap.
+  private static func range(of dtype: DType) -> ClosedRange<Int> {
     switch dtype {
-    case .int8: (Int(Int8.min), Int(Int8.max))
-    case .uint8: (0, Int(UInt8.max))
-    case .int32: (Int(Int32.min), Int(Int32.max))
-    default: (Int.min, Int.max)
+    case .int8: Int(Int8.min)...Int(Int8.max)
+    case .uint8: 0...Int(UInt8.max)
+    case .int32: Int(Int32.min)...Int(Int32.max)
+    default: Int.min...Int.max
     }
   }
 }
