@@ -308,3 +308,23 @@ func unaryOpsKeepTheInputType(op: any UnaryElementwiseOperator, acceptsInt64: Bo
   }
   #expect(throws: GraphError.self) { try Softmax().inferTypes(context([ValueType(.int64, [2])])) }
 }
+
+@Test func shapeArithmeticChainsFoldIntoOneConstant() throws {
+  // min(dims · 2, 6) cast to int32, as exporters compute a clamped Reshape target.
+  var graph = Graph(
+    outputs: [ValueInfo(name: "target", type: .unknown)],
+    nodes: [
+      Node(name: "double", op: Mul(), inputs: ["dims", "two"], outputs: ["doubled"]),
+      Node(name: "small", op: Less(), inputs: ["doubled", "six"], outputs: ["fits"]),
+      Node(name: "clamp", op: Where(), inputs: ["fits", "doubled", "six"], outputs: ["clamped"]),
+      Node(name: "cast", op: Cast(to: .int32), inputs: ["clamped"], outputs: ["target"]),
+    ],
+    constants: [
+      "dims": Tensor([Int64(1), 3, 5], shape: [3]), "two": Tensor(scalar: Int64(2)),
+      "six": Tensor(scalar: Int64(6)),
+    ])
+  #expect(try graph.foldConstants() == 4)
+  #expect(graph.nodes.isEmpty)
+  #expect(graph.constants["target"]?.dtype == .int32)
+  #expect(graph.constants["target"]?.integers() == [2, 6, 6])
+}
