@@ -1,0 +1,8 @@
+import GraftIR
+
+extension HardSigmoid: ONNXImportable {
+  public static func fromONNX(_ node: inout ONNXNode) throws -> HardSigmoid {
+    HardSigmoid(
+      alpha: try node.float("alpha", default: 0.2), beta: try node.float("beta", default: 0.5))
+  }
+}

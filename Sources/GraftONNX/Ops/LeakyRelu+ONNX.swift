@@ -1,0 +1,7 @@
+import GraftIR
+
+extension LeakyRelu: ONNXImportable {
+  public static func fromONNX(_ node: inout ONNXNode) throws -> LeakyRelu {
+    LeakyRelu(alpha: try node.float("alpha", default: 0.01))
+  }
+}

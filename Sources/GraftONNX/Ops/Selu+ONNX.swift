@@ -1,0 +1,9 @@
+import GraftIR
+
+extension Selu: ONNXImportable {
+  public static func fromONNX(_ node: inout ONNXNode) throws -> Selu {
+    Selu(
+      alpha: try node.float("alpha", default: 1.67326319217681884765625),
+      gamma: try node.float("gamma", default: 1.05070102214813232421875))
+  }
+}
