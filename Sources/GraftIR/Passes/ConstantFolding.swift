@@ -61,15 +61,16 @@ extension Graph {
 
   /// A constant target for a `Reshape` whose target input is a shape value with one symbolic dim.
   private func constantReshapeTarget(for node: Node) -> Tensor? {
-    guard let reshape = node.op as? Reshape, node.inputs.count == 2, constants[node.inputs[1]] == nil,
+    guard let reshape = node.op as? Reshape, node.inputs.count == 2,
+      constants[node.inputs[1]] == nil,
       let target = shapeValues[node.inputs[1]],
       target.filter({ $0.value == nil }).count == 1, !target.contains(.fixed(-1))
     else { return nil }
     let input = type(of: node.inputs[0])?.shape
-    let spelled = target.enumerated().map { index, dim -> Int64 in
+    let spelled: [Int64] = target.enumerated().map { index, dim in
       if let size = dim.value { return Int64(size) }
-      let copiesInput = !reshape.allowzero && input.map { index < $0.count && $0[index] == dim }
-      return copiesInput == true ? 0 : -1
+      let copiesInput = input.map { index < $0.count && $0[index] == dim } ?? false
+      return !reshape.allowzero && copiesInput ? 0 : -1
     }
     // A 0 spelled in the target must not meet allowzero; -1 needs every other dim known.
     guard !(reshape.allowzero && spelled.contains(0)) else { return nil }
