@@ -62,7 +62,9 @@ extension Graph {
     for node in nodes {
       let outputs = node.outputs.map { type(of: $0) ?? .unknown }
       guard let count = node.op.flops(context(for: node), outputs: outputs) else { return nil }
-      total += count
+      let (sum, overflow) = total.addingReportingOverflow(count)
+      if overflow { return nil }
+      total = sum
     }
     return total
   }

@@ -26,8 +26,10 @@ extension Operator {
   public func flops(_ context: InferenceContext, outputs: [ValueType]) -> Int? {
     var total = 0
     for output in outputs {
-      guard let sizes = output.shape?.fixedSizes else { return nil }
-      total += sizes.reduce(1, *)
+      guard let count = ShapeRules.elementCount(output.shape) else { return nil }
+      let (sum, overflow) = total.addingReportingOverflow(count)
+      if overflow { return nil }
+      total = sum
     }
     return total
   }

@@ -1,6 +1,10 @@
 /// Shape arithmetic shared by the operators' inference.
 public enum ShapeRules {
   /// Normalises a possibly negative `axis` into `0..<rank` (ONNX: negative counts from the end).
+  ///
+  /// With `inclusiveEnd` the range is `0...rank` and `-1` means `rank`: insertion positions, as
+  /// Unsqueeze uses them. Ops whose axis splits a shape (Flatten: `-k` is `rank - k`) must not use
+  /// it.
   public static func axis(_ axis: Int, rank: Int, inclusiveEnd: Bool = false) throws -> Int {
     let limit = inclusiveEnd ? rank + 1 : rank
     let normalised = axis < 0 ? axis + limit : axis
@@ -67,8 +71,20 @@ public enum ShapeRules {
     return .fixed(count)
   }
 
-  /// The element count of a shape when every dim is fixed.
+  /// The element count of a shape when every dim is fixed and the count fits an `Int`.
   public static func elementCount(_ shape: [Dim]?) -> Int? {
-    shape?.fixedSizes?.reduce(1, *)
+    shape?.fixedSizes.flatMap { checkedProduct($0) }
+  }
+
+  /// The product of `values`, or nil when it overflows (dims declared by a hostile file can be
+  /// near `Int.max`; they must give an error or an unknown, never a trap).
+  public static func checkedProduct<S: Sequence<Int>>(_ values: S) -> Int? {
+    var product = 1
+    for value in values {
+      let (result, overflow) = product.multipliedReportingOverflow(by: value)
+      if overflow { return nil }
+      product = result
+    }
+    return product
   }
 }

@@ -61,8 +61,8 @@ public struct Reshape: ConstantFoldable, ShapeValuePropagating, DataMovementOper
     if let inferred {
       output[inferred] = try solve(input: input, output: output, at: inferred)
     } else if let inputSizes = input.fixedSizes, let outputSizes = output.fixedSizes {
-      let inCount = TensorIndexing.checkedProduct(inputSizes)
-      let outCount = TensorIndexing.checkedProduct(outputSizes)
+      let inCount = ShapeRules.checkedProduct(inputSizes)
+      let outCount = ShapeRules.checkedProduct(outputSizes)
       try require(
         inCount == outCount,
         "Reshape: cannot reshape \(input.shapeDescription) (\(Self.describe(inCount)) elements) "
@@ -81,7 +81,7 @@ public struct Reshape: ConstantFoldable, ShapeValuePropagating, DataMovementOper
     for dim in input {
       switch dim {
       case .fixed(let n):
-        guard let product = TensorIndexing.checkedProduct([inFixed, n]) else { return .unknown }
+        guard let product = ShapeRules.checkedProduct([inFixed, n]) else { return .unknown }
         inFixed = product
       case .symbol(let name): symbols.append(name)
       case .unknown: return .unknown
@@ -91,7 +91,7 @@ public struct Reshape: ConstantFoldable, ShapeValuePropagating, DataMovementOper
     for (index, dim) in output.enumerated() where index != position {
       switch dim {
       case .fixed(let n):
-        guard let product = TensorIndexing.checkedProduct([outFixed, n]) else { return .unknown }
+        guard let product = ShapeRules.checkedProduct([outFixed, n]) else { return .unknown }
         outFixed = product
       case .symbol(let name):
         guard let match = symbols.firstIndex(of: name) else { return .unknown }

@@ -13,7 +13,7 @@ public struct Size: ConstantFoldable, DataMovementOperator, Hashable {
 
   public func fold(_ context: InferenceContext) throws -> [Tensor]? {
     guard let sizes = try context.type(0).shape?.fixedSizes,
-      let count = TensorIndexing.checkedProduct(sizes)
+      let count = ShapeRules.checkedProduct(sizes)
     else { return nil }
     return [Tensor(scalar: Int64(count))]
   }

@@ -11,20 +11,8 @@ enum TensorIndexing {
 
   /// Whether a result of this shape is small enough to fold.
   static func canFold(_ shape: [Int]) -> Bool {
-    guard let count = checkedProduct(shape) else { return false }
+    guard let count = ShapeRules.checkedProduct(shape) else { return false }
     return count <= maxFoldedElements
-  }
-
-  /// The product of `values`, or nil when it overflows (dims declared by a hostile file can be
-  /// near `Int.max`; they must give an error or an unknown, never a trap).
-  static func checkedProduct<S: Sequence<Int>>(_ values: S) -> Int? {
-    var product = 1
-    for value in values {
-      let (result, overflow) = product.multipliedReportingOverflow(by: value)
-      if overflow { return nil }
-      product = result
-    }
-    return product
   }
 
   /// The sum of `values`, or nil when it overflows.
@@ -145,7 +133,7 @@ enum TensorIndexing {
     var hasUnknown = false
     for dim in dims {
       switch dim {
-      case .fixed(let n): fixed = fixed.flatMap { checkedProduct([$0, n]) }
+      case .fixed(let n): fixed = fixed.flatMap { ShapeRules.checkedProduct([$0, n]) }
       case .symbol(let name): symbols.append(name)
       case .unknown: hasUnknown = true
       }

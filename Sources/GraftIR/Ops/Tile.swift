@@ -26,7 +26,7 @@ public struct Tile: ConstantFoldable, DataMovementOperator, Hashable {
     try require(repeats.allSatisfy { $0 >= 0 }, "Tile: negative count in 'repeats' \(repeats)")
     let output = zip(shape, repeats).map { dim, count -> Dim in
       if let size = dim.value {
-        return TensorIndexing.checkedProduct([size, count]).map(Dim.fixed) ?? .unknown
+        return ShapeRules.checkedProduct([size, count]).map(Dim.fixed) ?? .unknown
       }
       if count == 0 { return .fixed(0) }
       return count == 1 ? dim : .unknown
