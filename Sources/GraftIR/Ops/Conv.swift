@@ -85,7 +85,7 @@ public struct Conv: SlidingWindowOperator, Hashable {
 
   public func explicitPads(_ context: InferenceContext) throws -> [Int]? {
     guard let x = try context.type(0).shape, x.count >= 3,
-      let window = try window(spatialRank: x.count - 2, weight: context.inputTypes[1]?.shape)
+      let window = try window(spatialRank: x.count - 2, weight: (try? context.type(1))?.shape)
     else { return nil }
     return window.pads(for: Array(x[2...]))
   }
@@ -93,7 +93,7 @@ public struct Conv: SlidingWindowOperator, Hashable {
   /// `2·N·M·ΠO·(C/group)·Πk`: one multiply-add per weight per output element.
   public func flops(_ context: InferenceContext, outputs: [ValueType]) -> Int? {
     guard let y = outputs.first?.shape?.fixedSizes,
-      let w = context.inputTypes[1]?.shape?.fixedSizes
+      let w = (try? context.type(1))?.shape?.fixedSizes
     else { return nil }
     return 2 * y.reduce(1, *) * w[1...].reduce(1, *)
   }

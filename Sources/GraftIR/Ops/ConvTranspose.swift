@@ -121,7 +121,7 @@ public struct ConvTranspose: SlidingWindowOperator, Hashable {
 
   public func explicitPads(_ context: InferenceContext) throws -> [Int]? {
     guard let x = try context.type(0).shape, x.count >= 3,
-      let geometry = try geometry(spatialRank: x.count - 2, weight: context.inputTypes[1]?.shape)
+      let geometry = try geometry(spatialRank: x.count - 2, weight: (try? context.type(1))?.shape)
     else { return nil }
     let rank = x.count - 2
     let window = geometry.window
@@ -141,8 +141,8 @@ public struct ConvTranspose: SlidingWindowOperator, Hashable {
 
   /// `2·N·C·ΠD·(M/group)·Πk`: one multiply-add per weight per input element.
   public func flops(_ context: InferenceContext, outputs: [ValueType]) -> Int? {
-    guard let x = context.inputTypes[0]?.shape?.fixedSizes,
-      let w = context.inputTypes[1]?.shape?.fixedSizes
+    guard let x = (try? context.type(0))?.shape?.fixedSizes,
+      let w = (try? context.type(1))?.shape?.fixedSizes
     else { return nil }
     return 2 * x.reduce(1, *) * w[1...].reduce(1, *)
   }

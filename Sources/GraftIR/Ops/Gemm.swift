@@ -49,7 +49,7 @@ public struct Gemm: Operator, Hashable {
 
   /// `2·M·N·K` for the product, plus `M·N` when C is added.
   public func flops(_ context: InferenceContext, outputs: [ValueType]) -> Int? {
-    guard let y = outputs.first?.shape?.fixedSizes, let a = context.inputTypes[0]?.shape,
+    guard let y = outputs.first?.shape?.fixedSizes, let a = (try? context.type(0))?.shape,
       let k = (transA ? a[0] : a[1]).value
     else { return nil }
     let product = y[0] * y[1]

@@ -14,7 +14,7 @@ extension GlobalPoolingOperator {
 
   /// One operation per input element.
   public func flops(_ context: InferenceContext, outputs: [ValueType]) -> Int? {
-    ShapeRules.elementCount(context.inputTypes[0]?.shape)
+    ShapeRules.elementCount((try? context.type(0))?.shape)
   }
 }
 

@@ -32,7 +32,7 @@ public struct MatMul: Operator, Hashable {
 
   /// `2·M·N·K` per batch element: 2·K per output element.
   public func flops(_ context: InferenceContext, outputs: [ValueType]) -> Int? {
-    guard let y = outputs.first?.shape?.fixedSizes, let a = context.inputTypes[0]?.shape,
+    guard let y = outputs.first?.shape?.fixedSizes, let a = (try? context.type(0))?.shape,
       let k = a.last?.value
     else { return nil }
     return 2 * y.reduce(1, *) * k
