@@ -64,6 +64,12 @@ public struct ConvTranspose: SlidingWindowOperator, Hashable {
     return [ValueType(dtype, [x?[0] ?? .unknown, outputChannels] + spatial)]
   }
 
+  /// The window over `spatialRank` axes, every attribute checked; nil when the kernel size is
+  /// neither an attribute nor fixed in the weight's shape.
+  public func window(spatialRank: Int, weight: [Dim]?) throws -> ConvolutionWindow? {
+    try geometry(spatialRank: spatialRank, weight: weight)?.window
+  }
+
   /// The window and output padding over `spatialRank` axes; nil when the kernel size is neither an
   /// attribute nor fixed in the weight's shape.
   func geometry(spatialRank: Int, weight: [Dim]?) throws -> Geometry? {
