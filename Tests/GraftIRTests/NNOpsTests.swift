@@ -63,7 +63,8 @@ private let windowCases: [WindowCase] = [
   WindowCase(
     Conv(autoPad: .sameUpper, strides: [2, 2]), [[1, 3, 7, 7], [8, 3, 3, 3]], [1, 8, 4, 4]),
   WindowCase(Conv(autoPad: .sameLower), [[1, 3, 7, 7], [8, 3, 4, 4]], [1, 8, 7, 7]),
-  WindowCase(Conv(autoPad: .valid, strides: [2, 2]), [[1, 3, 7, 7], [8, 3, 3, 3]], [1, 8, 3, 3]),
+  WindowCase(
+    Conv(autoPad: .valid, strides: [2, 2]), [[1, 3, 7, 7], [8, 3, 3, 3]], [1, 8, 3, 3]),
   WindowCase(ConvTranspose(strides: [2, 2]), [[1, 3, 5, 5], [3, 2, 3, 3]], [1, 2, 11, 11]),
   WindowCase(
     ConvTranspose(outputPadding: [1, 1], pads: [1, 1, 1, 1], strides: [2, 2]),
@@ -118,11 +119,13 @@ func slidingWindowShapes(_ testCase: WindowCase) throws {
   #expect(
     try shape(Conv(strides: [2, 2]), [input, [8, 3, 3, 3]])
       == [.symbol("N"), 8, .unknown, .unknown])
-  #expect(try shape(Conv(), [input, [8, 3, .unknown, .unknown]]) == [.symbol("N"), 8, .unknown, .unknown])
+  #expect(
+    try shape(Conv(), [input, [8, 3, .unknown, .unknown]]) == [.symbol("N"), 8, .unknown, .unknown])
   let unknownRank = InferenceContext(
     inputTypes: [ValueType(.float32, nil), ValueType(.float32, [8, 3, 3, 3])],
     constants: [nil, nil], outputCount: 1)
-  #expect(try Conv().inferTypes(unknownRank) == [ValueType(.float32, [.unknown, 8, .unknown, .unknown])])
+  #expect(
+    try Conv().inferTypes(unknownRank) == [ValueType(.float32, [.unknown, 8, .unknown, .unknown])])
 }
 
 @Test func convChecksChannelsGroupsBiasAndKernel() {
@@ -190,12 +193,14 @@ func slidingWindowShapes(_ testCase: WindowCase) throws {
 @Test func maxPoolIndicesAndStorageOrder() throws {
   let types = try infer(MaxPool(kernelShape: [3, 3]), [[1, 3, 32, 32]], outputs: 2)
   #expect(types == [ValueType(.float32, [1, 3, 30, 30]), ValueType(.int64, [1, 3, 30, 30])])
-  invalid(MaxPool(kernelShape: [3, 3], storageOrder: 2), [[1, 3, 8, 8]], containing: "storage_order")
+  invalid(
+    MaxPool(kernelShape: [3, 3], storageOrder: 2), [[1, 3, 8, 8]], containing: "storage_order")
   invalid(MaxPool(kernelShape: [3]), [[1, 3, 8, 8]], containing: "spatial axes")
 }
 
 @Test func globalPoolsReduceEverySpatialAxis() throws {
-  #expect(try shape(GlobalAveragePool(), [[.symbol("N"), 512, 7, 7]]) == [.symbol("N"), 512, 1, 1])
+  #expect(
+    try shape(GlobalAveragePool(), [[.symbol("N"), 512, 7, 7]]) == [.symbol("N"), 512, 1, 1])
   #expect(try shape(GlobalMaxPool(), [[2, 8, 5, 4, 3]]) == [2, 8, 1, 1, 1])
   invalid(GlobalMaxPool(), [[2, 8]], containing: "rank 3 or more")
 }
@@ -208,7 +213,8 @@ func slidingWindowShapes(_ testCase: WindowCase) throws {
   #expect(types[0] == ValueType(.float32, [2, 5, 8, 8]))
   #expect(types[1...].allSatisfy { $0 == ValueType(.float32, [5]) })
   #expect(try shape(BatchNormalization(), [[4, 5], [5], [5], [5], [5]]) == [4, 5])
-  invalid(BatchNormalization(), [[2, 5, 8, 8], [5], [5], [4], [5]], containing: "mean should have 5")
+  invalid(
+    BatchNormalization(), [[2, 5, 8, 8], [5], [5], [4], [5]], containing: "mean should have 5")
   invalid(BatchNormalization(), [[2, 5, 8, 8], [5], [5], [5]], containing: "required")
 }
 
@@ -236,10 +242,11 @@ func slidingWindowShapes(_ testCase: WindowCase) throws {
 
 // MARK: Matrix products
 
-@Test(arguments: [
-  ([3, 4], [4, 5], [3, 5]), ([4], [4, 5], [5]), ([3, 4], [4], [3]), ([4], [4], []),
-  ([2, 1, 3, 4], [5, 4, 6], [2, 5, 3, 6]), ([7, 3, 4], [4, 6], [7, 3, 6]),
-] as [([Dim], [Dim], [Dim])])
+@Test(
+  arguments: [
+    ([3, 4], [4, 5], [3, 5]), ([4], [4, 5], [5]), ([3, 4], [4], [3]), ([4], [4], []),
+    ([2, 1, 3, 4], [5, 4, 6], [2, 5, 3, 6]), ([7, 3, 4], [4, 6], [7, 3, 6]),
+  ] as [([Dim], [Dim], [Dim])])
 func matMulFollowsNumPy(_ a: [Dim], _ b: [Dim], _ expected: [Dim]) throws {
   #expect(try shape(MatMul(), [a, b]) == expected)
 }
@@ -267,17 +274,18 @@ func matMulFollowsNumPy(_ a: [Dim], _ b: [Dim], _ expected: [Dim]) throws {
 
 // MARK: Einsum
 
-@Test(arguments: [
-  ("bij,bjk->bik", [[2, 3, 4], [2, 4, 5]], [2, 3, 5]),
-  ("ij,jk", [[3, 4], [4, 5]], [3, 5]),
-  ("bhid,bhjd->bhij", [[2, 8, 10, 16], [2, 8, 12, 16]], [2, 8, 10, 12]),
-  ("i,i->", [[7], [7]], []),
-  ("ij->ji", [[3, 4]], [4, 3]),
-  ("ii", [[4, 4]], []),
-  ("ba", [[3, 4]], [4, 3]),
-  ("ij,kl", [[2, 3], [4, 5]], [2, 3, 4, 5]),
-  (" i j , j k -> k i ", [[2, 3], [3, 5]], [5, 2]),
-] as [(String, [[Dim]], [Dim])])
+@Test(
+  arguments: [
+    ("bij,bjk->bik", [[2, 3, 4], [2, 4, 5]], [2, 3, 5]),
+    ("ij,jk", [[3, 4], [4, 5]], [3, 5]),
+    ("bhid,bhjd->bhij", [[2, 8, 10, 16], [2, 8, 12, 16]], [2, 8, 10, 12]),
+    ("i,i->", [[7], [7]], []),
+    ("ij->ji", [[3, 4]], [4, 3]),
+    ("ii", [[4, 4]], []),
+    ("ba", [[3, 4]], [4, 3]),
+    ("ij,kl", [[2, 3], [4, 5]], [2, 3, 4, 5]),
+    (" i j , j k -> k i ", [[2, 3], [3, 5]], [5, 2]),
+  ] as [(String, [[Dim]], [Dim])])
 func einsumShapes(_ equation: String, _ inputs: [[Dim]], _ expected: [Dim]) throws {
   #expect(try shape(Einsum(equation: equation), inputs) == expected)
 }
@@ -286,7 +294,8 @@ func einsumShapes(_ equation: String, _ inputs: [[Dim]], _ expected: [Dim]) thro
   let implicit = try Einsum.Equation(parsing: "bj,ja")
   #expect(implicit.inputs == [["b", "j"], ["j", "a"]] && implicit.output == ["a", "b"])
   invalid(Einsum(equation: "...ij,...jk->...ik"), [[2, 3], [3, 4]], containing: "ellipsis")
-  invalid(Einsum(equation: "ij,jk->il"), [[2, 3], [3, 4]], containing: "'l' appears in no operand")
+  invalid(
+    Einsum(equation: "ij,jk->il"), [[2, 3], [3, 4]], containing: "'l' appears in no operand")
   invalid(Einsum(equation: "ij,jk->ii"), [[2, 3], [3, 4]], containing: "repeats")
   invalid(Einsum(equation: "ij,jk"), [[2, 3], [4, 5]], containing: "size 3 and 4")
   invalid(Einsum(equation: "ij,jk"), [[2, 3]], containing: "2 operands")
@@ -304,7 +313,8 @@ func einsumShapes(_ equation: String, _ inputs: [[Dim]], _ expected: [Dim]) thro
       == 2 * 2 * 3 * 4 * 5)
   let transpose = Einsum(equation: "ij->ji")
   let transposeContext = context([[3, 4]])
-  #expect(transpose.flops(transposeContext, outputs: try transpose.inferTypes(transposeContext)) == 0)
+  #expect(
+    transpose.flops(transposeContext, outputs: try transpose.inferTypes(transposeContext)) == 0)
 }
 
 // MARK: Resize and Pad
@@ -328,7 +338,8 @@ func einsumShapes(_ equation: String, _ inputs: [[Dim]], _ expected: [Dim]) thro
 @Test func resizeFromSizesWithAspectRatioPolicies() throws {
   let x: [Dim]? = [1, 3, 10, 15]
   let sizes = [3: int64s([20, 45])]
-  #expect(try shape(Resize(axes: [2, 3]), [x, nil, nil, [2]], constants: sizes) == [1, 3, 20, 45])
+  #expect(
+    try shape(Resize(axes: [2, 3]), [x, nil, nil, [2]], constants: sizes) == [1, 3, 20, 45])
   let notLarger = Resize(axes: [2, 3], keepAspectRatioPolicy: .notLarger)
   #expect(try shape(notLarger, [x, nil, nil, [2]], constants: sizes) == [1, 3, 20, 30])
   let notSmaller = Resize(axes: [2, 3], keepAspectRatioPolicy: .notSmaller)

@@ -1,9 +1,9 @@
 /// A grouped, strided, dilated convolution over one or more spatial axes.
 ///
 /// Layout (NCHW and its 1-D/3-D kin): X `[N, C, D1, …, Dk]`, W `[M, C/group, k1, …, kk]`, optional
-/// bias B `[M]`, Y `[N, M, O1, …, Ok]`. With `g = m / (M/group)`:
-/// `Y[n, m, o] = B[m] + Σ_{c, κ} X[n, g·C/group + c, o·stride + κ·dilation − padBegin] · W[m, c, κ]`,
-/// reading zeros in the padding. Each `Oi` follows `ConvolutionWindow`. `kernelShape` nil means the
+/// bias B `[M]`, Y `[N, M, O1, …, Ok]`. With `g = m / (M/group)` and `i = o·stride + κ·dilation
+/// − padBegin`: `Y[n, m, o] = B[m] + Σ_{c, κ} X[n, g·C/group + c, i] · W[m, c, κ]`, reading zeros
+/// in the padding. Each `Oi` follows `ConvolutionWindow`. `kernelShape` nil means the
 /// weight's spatial dims; `strides`/`dilations` nil mean 1 and `pads` nil means 0 on every axis.
 public struct Conv: SlidingWindowOperator, Hashable {
   public static let opType = "Conv"

@@ -1,4 +1,4 @@
-/// A transposed (fractionally strided) convolution: the gradient of `Conv` with respect to its input.
+/// A transposed (fractionally strided) convolution: `Conv`'s gradient with respect to its input.
 ///
 /// Layout: X `[N, C, D1, …, Dk]`, W `[C, M/group, k1, …, kk]`, optional bias B `[M]`,
 /// Y `[N, M, O1, …, Ok]`. Each input cell scatters `X[n, c, i] · W[c, m, κ]` into

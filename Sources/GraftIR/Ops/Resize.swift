@@ -126,7 +126,9 @@ public struct Resize: Operator, Hashable {
 
   private func resize(_ shape: inout [Dim], axes: [Int], sizes: [Dim]) throws {
     for size in sizes {
-      if let value = size.value { try require(value >= 0, "sizes should not be negative: \(sizes)") }
+      if let value = size.value {
+        try require(value >= 0, "sizes should not be negative: \(sizes)")
+      }
     }
     guard keepAspectRatioPolicy != .stretch else {
       for (axis, size) in zip(axes, sizes) { shape[axis] = size }

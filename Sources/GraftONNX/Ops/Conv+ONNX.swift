@@ -26,7 +26,8 @@ extension ONNXNode {
     guard let text = try string(key), !text.isEmpty else { return defaultValue }
     guard let value = E(rawValue: text) else {
       let allowed = E.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-      throw GraphError.invalidOperator("attribute '\(key)' is '\(text)'; expected one of \(allowed)")
+      throw GraphError.invalidOperator(
+        "attribute '\(key)' is '\(text)'; expected one of \(allowed)")
     }
     return value
   }
