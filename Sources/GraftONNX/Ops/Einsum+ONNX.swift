@@ -1,0 +1,11 @@
+import GraftIR
+
+extension Einsum: ONNXImportable {
+  public static func fromONNX(_ node: inout ONNXNode) throws -> Einsum {
+    guard let equation = try node.string("equation") else {
+      throw GraphError.invalidOperator("Einsum needs the equation attribute")
+    }
+    _ = try Equation(parsing: equation)
+    return Einsum(equation: equation)
+  }
+}

@@ -1,0 +1,3 @@
+import GraftIR
+
+extension GlobalMaxPool: AttributeFreeONNXImportable {}

@@ -1,0 +1,3 @@
+import GraftIR
+
+extension MatMul: AttributeFreeONNXImportable {}
