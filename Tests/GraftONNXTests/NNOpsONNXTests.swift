@@ -116,7 +116,7 @@ func averagePoolAcrossOpsets(opset: Int) throws {
   #expect(op.dilations == (opset >= 19 ? [2, 2] : nil))
 }
 
-@Test func attributeFreeOpsImport() throws {
+@Test func attributeFreeNNOpsImport() throws {
   #expect(try imported(GlobalAveragePool.self, node("GlobalAveragePool", opset: 1)).0 == .init())
   #expect(try imported(GlobalMaxPool.self, node("GlobalMaxPool", opset: 22)).0 == .init())
   #expect(try imported(MatMul.self, node("MatMul", opset: 13, inputs: ["A", "B"])).0 == .init())

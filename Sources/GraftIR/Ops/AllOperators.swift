@@ -1,6 +1,10 @@
 /// Every operator of the IR. Import, export and kernel tables are derived from this list, and the
 /// coverage tests fail when one of them lacks an entry.
 public let allOperatorTypes: [any Operator.Type] = [
+  // Convolution, pooling, normalisation, linear algebra, resampling
+  Conv.self, ConvTranspose.self, Gemm.self, MatMul.self, BatchNormalization.self,
+  InstanceNormalization.self, LayerNormalization.self, MaxPool.self, AveragePool.self,
+  GlobalAveragePool.self, GlobalMaxPool.self, LRN.self, Einsum.self, Resize.self, Pad.self,
   // Shape and data movement
   Concat.self, Reshape.self, Flatten.self, Transpose.self, Squeeze.self, Unsqueeze.self,
   SliceOp.self, Gather.self, Split.self, Shape.self, Size.self, Constant.self,
