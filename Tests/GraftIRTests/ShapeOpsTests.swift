@@ -229,6 +229,10 @@ func flattenSplitsAtTheAxis(axis: Int, expected: [Dim]) throws {
   #expect(twice == "Unsqueeze: axis -3 is listed twice")
   let unknownAxes = try inferred(Unsqueeze(), [.value(.float32, [4]), .value(.int64, [1])])
   #expect(unknownAxes.shape == nil)
+  // onnxruntime reads a scalar `axes` as one axis.
+  let scalarAxis = try inferred(
+    Unsqueeze(), [.value(.float32, [n, 4]), .constant(Tensor(scalar: Int64(1)))])
+  #expect(scalarAxis.shape == [n, 1, 4])
 }
 
 @Test func squeezeAndUnsqueezeCarryShapeValues() throws {

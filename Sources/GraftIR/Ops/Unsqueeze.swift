@@ -1,6 +1,6 @@
 /// Inserts dims of size 1.
 ///
-/// The 1-D int64 input `axes` gives the positions of the new dims in the output, whose rank is
+/// The 1-D int64 input `axes` (a scalar is read as one axis, as onnxruntime does) gives the positions of the new dims in the output, whose rank is
 /// `rank + axes.count`; negative axes count from the end of the output. Unsqueezing a 0-D shape
 /// value gives a 1-D one, ready to be concatenated into a reshape target.
 public struct Unsqueeze: ConstantFoldable, ShapeValuePropagating, DataMovementOperator, Hashable {
@@ -10,8 +10,11 @@ public struct Unsqueeze: ConstantFoldable, ShapeValuePropagating, DataMovementOp
 
   public func inferTypes(_ context: InferenceContext) throws -> [ValueType] {
     let data = try context.type(0)
-    try TensorIndexing.requireIndexInput(
-      try context.type(1), op: "Unsqueeze", input: "axes", rank: 1)
+    let axesType = try context.type(1)
+    try TensorIndexing.requireIndexInput(axesType, op: "Unsqueeze", input: "axes")
+    try require(
+      (axesType.rank ?? 0) <= 1,
+      "Unsqueeze: input 'axes' must have rank 1, got \(axesType.rank ?? 0)")
     guard let shape = data.shape, let axes = context.knownIntegers(1) else {
       return [ValueType(data.dtype, nil)]
     }

@@ -10,7 +10,9 @@ import GraftIR
 /// Commands that execute or convert call `requireSupported()` afterwards.
 public enum ONNXImporter {
   /// Default-domain opsets the importer understands.
-  public static let supportedOpsets = 7...23
+  /// Opsets 24–27 (the newest onnx 1.22.0 defines) only add element types to the IR's ops (and
+  /// float8 rounding to Cast, an accumulation type to Range), so they read with the same meaning.
+  public static let supportedOpsets = 7...27
   /// Deepest sub-message nesting accepted (real models stay far below; hostile ones do not).
   static let maxNesting: UInt32 = 100
 
