@@ -64,7 +64,7 @@ extension Graph {
     guard let reshape = node.op as? Reshape, node.inputs.count == 2,
       constants[node.inputs[1]] == nil,
       let target = shapeValues[node.inputs[1]],
-      target.filter({ $0.value == nil }).count == 1, !target.contains(.fixed(-1))
+      target.filter({ $0.value == nil }).count == 1
     else { return nil }
     let input = type(of: node.inputs[0])?.shape
     let spelled: [Int64] = target.enumerated().map { index, dim in
@@ -72,8 +72,9 @@ extension Graph {
       let copiesInput = input.map { index < $0.count && $0[index] == dim } ?? false
       return !reshape.allowzero && copiesInput ? 0 : -1
     }
-    // A 0 spelled in the target must not meet allowzero; -1 needs every other dim known.
-    guard !(reshape.allowzero && spelled.contains(0)) else { return nil }
+    // One -1 at most, and a 0 must mean "copy" (not an empty dim under allowzero).
+    guard spelled.filter({ $0 == -1 }).count <= 1, !(reshape.allowzero && spelled.contains(0))
+    else { return nil }
     return Tensor(spelled, shape: [spelled.count])
   }
 

@@ -12,7 +12,7 @@ extension Graph {
     let uses = useCounts
     let producerIndex = producers
     var removed = Set<Int>()
-    for (index, node) in nodes.enumerated() where Self.isIdentityAtInference(node) {
+    for (index, node) in nodes.enumerated() where Self.isIdentityAtInference(node, uses: uses) {
       let input = replacement[node.inputs[0]] ?? node.inputs[0]
       let output = node.outputs[0]
       if !graphOutputs.contains(output) {
@@ -36,10 +36,10 @@ extension Graph {
   }
 
   /// Identity, or Dropout whose mask output is absent or read by nothing.
-  private static func isIdentityAtInference(_ node: Node) -> Bool {
+  private static func isIdentityAtInference(_ node: Node, uses: [String: Int]) -> Bool {
     guard node.opType == "Identity" || node.opType == "Dropout", !node.inputs.isEmpty else {
       return false
     }
-    return node.outputs.count == 1 || node.outputs.dropFirst().allSatisfy(\.isEmpty)
+    return node.outputs.dropFirst().allSatisfy { $0.isEmpty || uses[$0, default: 0] == 0 }
   }
 }
