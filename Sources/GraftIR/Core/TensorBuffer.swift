@@ -20,6 +20,10 @@ public final class TensorBuffer: @unchecked Sendable {
 
   deinit { storage.deallocate() }
 
+  /// The first byte, valid while the buffer lives (runtimes that keep the buffer alive read
+  /// weights through it without copying). The bytes must not be written.
+  public var baseAddress: UnsafeRawPointer { UnsafeRawPointer(storage) }
+
   /// Read access to the bytes.
   public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
     try body(UnsafeRawBufferPointer(start: storage, count: byteCount))
