@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .library(name: "Graft", targets: ["Graft"]),
     .executable(name: "graft", targets: ["GraftCLI"]),
+    .executable(name: "graft-conformance", targets: ["GraftConformance"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -33,7 +34,11 @@ let package = Package(
       dependencies: ["Graft", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
 
+    .executableTarget(
+      name: "GraftConformance", dependencies: ["GraftIR", "GraftONNX", "GraftRuntime"]),
+
     .testTarget(name: "GraftIRTests", dependencies: ["GraftIR"]),
+    .testTarget(name: "GraftRuntimeTests", dependencies: ["GraftRuntime", "GraftONNX", "GraftIR"]),
     .testTarget(name: "GraftONNXTests", dependencies: ["GraftONNX", "GraftIR"]),
     .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI"]),
   ]

@@ -218,3 +218,24 @@ extension ONNXImporter {
   /// The linked protobuf-c library's version.
   public static var protobufVersion: String { String(cString: protobuf_c_version()) }
 }
+
+extension ONNXImporter {
+  /// Reads a serialized `TensorProto` file (the `input_0.pb` / `output_0.pb` files of ONNX's
+  /// backend tests).
+  public static func loadTensor(contentsOf path: String) throws -> Tensor {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw ONNXError.unreadable(path: path, reason: error.localizedDescription)
+    }
+    let proto = data.withUnsafeBytes { raw in
+      onnx__tensor_proto__unpack(nil, raw.count, raw.bindMemory(to: UInt8.self).baseAddress)
+    }
+    guard let proto else {
+      throw ONNXError.notONNX(path: path, reason: "not a serialized TensorProto")
+    }
+    defer { onnx__tensor_proto__free_unpacked(proto, nil) }
+    return try ProtoConversion(modelPath: path).tensor(proto, name: "tensor")
+  }
+}
