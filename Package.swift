@@ -27,8 +27,10 @@ let package = Package(
     .target(name: "GraftONNX", dependencies: ["GraftIR", "COnnxProto", "CProtobufC"]),
     .target(name: "GraftHDF5", dependencies: ["CHDF5"]),
     .target(name: "GraftRuntime", dependencies: ["GraftIR", "COpenBLAS"]),
+    .target(name: "GraftData", dependencies: ["GraftIR"]),
     .target(
-      name: "Graft", dependencies: ["GraftIR", "GraftONNX", "GraftHDF5", "GraftRuntime"]),
+      name: "Graft",
+      dependencies: ["GraftIR", "GraftONNX", "GraftHDF5", "GraftRuntime", "GraftData"]),
     .executableTarget(
       name: "GraftCLI",
       dependencies: ["Graft", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -38,7 +40,9 @@ let package = Package(
       name: "GraftConformance", dependencies: ["GraftIR", "GraftONNX", "GraftRuntime"]),
 
     .testTarget(name: "GraftIRTests", dependencies: ["GraftIR"]),
-    .testTarget(name: "GraftRuntimeTests", dependencies: ["GraftRuntime", "GraftONNX", "GraftIR"]),
+    .testTarget(
+      name: "GraftRuntimeTests", dependencies: ["GraftRuntime", "GraftONNX", "GraftIR", "GraftData"]),
+    .testTarget(name: "GraftDataTests", dependencies: ["GraftData", "GraftIR"]),
     .testTarget(name: "GraftONNXTests", dependencies: ["GraftONNX", "GraftIR"]),
     .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI"]),
   ]
