@@ -5,7 +5,7 @@
 /// − padBegin`: `Y[n, m, o] = B[m] + Σ_{c, κ} X[n, g·C/group + c, i] · W[m, c, κ]`, reading zeros
 /// in the padding. Each `Oi` follows `ConvolutionWindow`. `kernelShape` nil means the
 /// weight's spatial dims; `strides`/`dilations` nil mean 1 and `pads` nil means 0 on every axis.
-public struct Conv: SlidingWindowOperator, Hashable {
+public struct Conv: ConvolutionOperator, Hashable {
   public static let opType = "Conv"
 
   public var autoPad: AutoPad
@@ -28,16 +28,8 @@ public struct Conv: SlidingWindowOperator, Hashable {
   }
 
   public func inferTypes(_ context: InferenceContext) throws -> [ValueType] {
-    let dtype = try context.commonElementType([0, 1, 2], names: ["X", "W", "B"])
-    try require(group >= 1, "group should be at least 1, got \(group)")
-    let x = try context.channelsFirstShape(0, name: "X")
-    let w = try context.channelsFirstShape(1, name: "W")
+    let (dtype, x, w) = try convolutionInputs(context)
     guard let rank = x?.count ?? w?.count else { return [ValueType(dtype, nil)] }
-    if let x, let w {
-      try require(
-        x.count == w.count,
-        "X \(x.shapeDescription) and W \(w.shapeDescription) should have the same rank")
-    }
     let outputChannels = w?[0] ?? .unknown
     if let m = outputChannels.value {
       try require(m % group == 0, "W has \(m) output channels, not divisible by group \(group)")
@@ -62,12 +54,7 @@ public struct Conv: SlidingWindowOperator, Hashable {
   /// The window over `spatialRank` axes; nil when the kernel size is neither an attribute nor fixed
   /// in the weight's shape.
   public func window(spatialRank: Int, weight: [Dim]?) throws -> ConvolutionWindow? {
-    guard let kernel = kernelShape ?? weight.flatMap({ Array($0[2...]).fixedSizes }) else {
-      return nil
-    }
-    try require(
-      kernel.count == spatialRank,
-      "kernel_shape \(kernel) should have \(spatialRank) values, one per spatial axis")
+    guard let kernel = try kernel(spatialRank: spatialRank, weight: weight) else { return nil }
     return try ConvolutionWindow(
       kernelShape: kernel, strides: strides, dilations: dilations, pads: pads, autoPad: autoPad)
   }

@@ -7,7 +7,7 @@
 /// under `SAME_*`, or `outputShape` when given, in which case the pads are derived from it (the
 /// total `stride·(D − 1) + outputPadding + span − O`, at least 0, split with the smaller half first
 /// under `SAME_UPPER` and last otherwise). `outputShape` lists the spatial sizes only.
-public struct ConvTranspose: SlidingWindowOperator, Hashable {
+public struct ConvTranspose: ConvolutionOperator, Hashable {
   public static let opType = "ConvTranspose"
 
   public var autoPad: AutoPad
@@ -35,18 +35,10 @@ public struct ConvTranspose: SlidingWindowOperator, Hashable {
   }
 
   public func inferTypes(_ context: InferenceContext) throws -> [ValueType] {
-    let dtype = try context.commonElementType([0, 1, 2], names: ["X", "W", "B"])
-    try require(group >= 1, "group should be at least 1, got \(group)")
-    let x = try context.channelsFirstShape(0, name: "X")
-    let w = try context.channelsFirstShape(1, name: "W")
+    let (dtype, x, w) = try convolutionInputs(context)
     guard let rank = x?.count ?? w?.count else { return [ValueType(dtype, nil)] }
-    if let x, let w {
-      try require(
-        x.count == w.count,
-        "X \(x.shapeDescription) and W \(w.shapeDescription) should have the same rank")
-      if let c = x[1].value, let wc = w[0].value {
-        try require(c == wc, "W has \(wc) input channels (W[0]) but X has \(c)")
-      }
+    if let c = x?[1].value, let wc = w?[0].value {
+      try require(c == wc, "W has \(wc) input channels (W[0]) but X has \(c)")
     }
     if let c = x?[1].value {
       try require(c % group == 0, "X has \(c) channels, not divisible by group \(group)")
@@ -73,12 +65,7 @@ public struct ConvTranspose: SlidingWindowOperator, Hashable {
   /// The window and output padding over `spatialRank` axes; nil when the kernel size is neither an
   /// attribute nor fixed in the weight's shape.
   func geometry(spatialRank: Int, weight: [Dim]?) throws -> Geometry? {
-    guard let kernel = kernelShape ?? weight.flatMap({ Array($0[2...]).fixedSizes }) else {
-      return nil
-    }
-    try require(
-      kernel.count == spatialRank,
-      "kernel_shape \(kernel) should have \(spatialRank) values, one per spatial axis")
+    guard let kernel = try kernel(spatialRank: spatialRank, weight: weight) else { return nil }
     if let weight, let kernelShape, let sizes = Array(weight[2...]).fixedSizes {
       try require(
         sizes == kernelShape,

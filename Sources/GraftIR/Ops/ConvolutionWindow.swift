@@ -134,6 +134,44 @@ extension SlidingWindowOperator {
   }
 }
 
+/// Conv and ConvTranspose: a weight W `[*, *, k1, …, kk]` slid over X `[N, C, D1, …, Dk]`, the
+/// kernel size given by `kernelShape` or else by W's spatial dims.
+protocol ConvolutionOperator: SlidingWindowOperator {
+  var group: Int { get }
+  var kernelShape: [Int]? { get }
+}
+
+extension ConvolutionOperator {
+  /// The element type shared by X, W and B and the shapes of X and W (nil where the rank is
+  /// unknown), checked for a positive `group` and the same rank.
+  func convolutionInputs(
+    _ context: InferenceContext
+  ) throws -> (dtype: DType?, x: [Dim]?, w: [Dim]?) {
+    let dtype = try context.commonElementType([0, 1, 2], names: ["X", "W", "B"])
+    try require(group >= 1, "group should be at least 1, got \(group)")
+    let x = try context.channelsFirstShape(0, name: "X")
+    let w = try context.channelsFirstShape(1, name: "W")
+    if let x, let w {
+      try require(
+        x.count == w.count,
+        "X \(x.shapeDescription) and W \(w.shapeDescription) should have the same rank")
+    }
+    return (dtype, x, w)
+  }
+
+  /// The kernel size over `spatialRank` axes; nil when it is neither an attribute nor fixed in the
+  /// weight's shape.
+  func kernel(spatialRank: Int, weight: [Dim]?) throws -> [Int]? {
+    guard let kernel = kernelShape ?? weight.flatMap({ Array($0[2...]).fixedSizes }) else {
+      return nil
+    }
+    try require(
+      kernel.count == spatialRank,
+      "kernel_shape \(kernel) should have \(spatialRank) values, one per spatial axis")
+    return kernel
+  }
+}
+
 /// MaxPool and AveragePool: a window slid over each channel of `[N, C, D1, …, Dk]`, giving
 /// `[N, C, O1, …, Ok]` with the sizes of `ConvolutionWindow` (floor, or ceiling with `ceilMode`).
 public protocol PoolingOperator: SlidingWindowOperator {

@@ -3,7 +3,7 @@
 /// `[d0, …, dk]` becomes `[d0·…·d(axis−1), d(axis)·…·dk]` with the elements in the same order;
 /// `axis` is in `-rank...rank` (negative counts from the end) and `axis = 0` gives `[1, total]`.
 /// A product that is one symbol times 1s stays that symbol, so `[N, 512, 1, 1]` gives `[N, 512]`.
-public struct Flatten: ConstantFoldable, DataMovementOperator, Hashable {
+public struct Flatten: ReshapingOperator, Hashable {
   public static let opType = "Flatten"
 
   /// The first axis of the second output dim.
@@ -24,13 +24,5 @@ public struct Flatten: ConstantFoldable, DataMovementOperator, Hashable {
       "Flatten: axis \(self.axis) is out of range for rank \(shape.count)")
     let output = [TensorIndexing.product(shape[..<axis]), TensorIndexing.product(shape[axis...])]
     return [ValueType(input.dtype, output)]
-  }
-
-  public func fold(_ context: InferenceContext) throws -> [Tensor]? {
-    guard let input = context.constant(0),
-      let shape = try inferTypes(context)[0].shape?.fixedSizes,
-      TensorIndexing.canFold(shape)
-    else { return nil }
-    return [input.reshaped(shape)]
   }
 }

@@ -7,16 +7,42 @@
 /// `noopWithEmptyAxes`, in which case the output is the input. Reduced axes stay as 1s with
 /// `keepdims` and are removed otherwise. FLOPs count one per input element.
 public protocol ReductionOperator: Operator {
-  /// Keep reduced axes as dims of size 1.
-  var keepdims: Bool { get }
-  /// With no axes, return the input unchanged instead of reducing over everything.
-  var noopWithEmptyAxes: Bool { get }
-  init(keepdims: Bool, noopWithEmptyAxes: Bool)
+  var attributes: ReductionAttributes { get set }
+  init(_ attributes: ReductionAttributes)
   /// The element types `data` may have (ONNX type constraint `T`).
   static var acceptedTypes: Set<DType> { get }
 }
 
+/// The attributes every reduction has, with the defaults of the newest opset.
+public struct ReductionAttributes: Sendable, Hashable {
+  /// Keep reduced axes as dims of size 1.
+  public var keepdims: Bool
+  /// With no axes, return the input unchanged instead of reducing over everything.
+  public var noopWithEmptyAxes: Bool
+
+  public init(keepdims: Bool = true, noopWithEmptyAxes: Bool = false) {
+    self.keepdims = keepdims
+    self.noopWithEmptyAxes = noopWithEmptyAxes
+  }
+}
+
 extension ReductionOperator {
+  public init(keepdims: Bool = true, noopWithEmptyAxes: Bool = false) {
+    self.init(ReductionAttributes(keepdims: keepdims, noopWithEmptyAxes: noopWithEmptyAxes))
+  }
+
+  /// Keep reduced axes as dims of size 1.
+  public var keepdims: Bool {
+    get { attributes.keepdims }
+    set { attributes.keepdims = newValue }
+  }
+
+  /// With no axes, return the input unchanged instead of reducing over everything.
+  public var noopWithEmptyAxes: Bool {
+    get { attributes.noopWithEmptyAxes }
+    set { attributes.noopWithEmptyAxes = newValue }
+  }
+
   public func inferTypes(_ context: InferenceContext) throws -> [ValueType] {
     let data = try context.type(0)
     try ElementTypes.require(data.dtype, in: Self.acceptedTypes, "input data")
@@ -63,63 +89,38 @@ extension ReductionOperator {
 public struct ReduceMean: ReductionOperator, Hashable {
   public static let opType = "ReduceMean"
   public static let acceptedTypes = ElementTypes.floatingPoint.union([.int32, .int64])
-  public var keepdims: Bool
-  public var noopWithEmptyAxes: Bool
-
-  public init(keepdims: Bool = true, noopWithEmptyAxes: Bool = false) {
-    self.keepdims = keepdims
-    self.noopWithEmptyAxes = noopWithEmptyAxes
-  }
+  public var attributes: ReductionAttributes
+  public init(_ attributes: ReductionAttributes) { self.attributes = attributes }
 }
 
 /// Sum over the reduced axes.
 public struct ReduceSum: ReductionOperator, Hashable {
   public static let opType = "ReduceSum"
   public static let acceptedTypes = ElementTypes.floatingPoint.union([.int32, .int64])
-  public var keepdims: Bool
-  public var noopWithEmptyAxes: Bool
-
-  public init(keepdims: Bool = true, noopWithEmptyAxes: Bool = false) {
-    self.keepdims = keepdims
-    self.noopWithEmptyAxes = noopWithEmptyAxes
-  }
+  public var attributes: ReductionAttributes
+  public init(_ attributes: ReductionAttributes) { self.attributes = attributes }
 }
 
 /// Maximum over the reduced axes.
 public struct ReduceMax: ReductionOperator, Hashable {
   public static let opType = "ReduceMax"
   public static let acceptedTypes = ElementTypes.all
-  public var keepdims: Bool
-  public var noopWithEmptyAxes: Bool
-
-  public init(keepdims: Bool = true, noopWithEmptyAxes: Bool = false) {
-    self.keepdims = keepdims
-    self.noopWithEmptyAxes = noopWithEmptyAxes
-  }
+  public var attributes: ReductionAttributes
+  public init(_ attributes: ReductionAttributes) { self.attributes = attributes }
 }
 
 /// Minimum over the reduced axes.
 public struct ReduceMin: ReductionOperator, Hashable {
   public static let opType = "ReduceMin"
   public static let acceptedTypes = ElementTypes.all
-  public var keepdims: Bool
-  public var noopWithEmptyAxes: Bool
-
-  public init(keepdims: Bool = true, noopWithEmptyAxes: Bool = false) {
-    self.keepdims = keepdims
-    self.noopWithEmptyAxes = noopWithEmptyAxes
-  }
+  public var attributes: ReductionAttributes
+  public init(_ attributes: ReductionAttributes) { self.attributes = attributes }
 }
 
 /// Euclidean norm over the reduced axes, `√Σ x²` (L2-normalised embeddings).
 public struct ReduceL2: ReductionOperator, Hashable {
   public static let opType = "ReduceL2"
   public static let acceptedTypes = ElementTypes.floatingPoint.union([.int32, .int64])
-  public var keepdims: Bool
-  public var noopWithEmptyAxes: Bool
-
-  public init(keepdims: Bool = true, noopWithEmptyAxes: Bool = false) {
-    self.keepdims = keepdims
-    self.noopWithEmptyAxes = noopWithEmptyAxes
-  }
+  public var attributes: ReductionAttributes
+  public init(_ attributes: ReductionAttributes) { self.attributes = attributes }
 }

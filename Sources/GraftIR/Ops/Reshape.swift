@@ -5,7 +5,7 @@
 /// keeps the element count. With a symbolic batch, `-1` is solved symbolically when it can be:
 /// `[N, 512, 1, 1]` reshaped to `[-1, 512]` is `[N, 512]`, and a target computed by
 /// `Shape → Gather → Concat` as `[N, 512]` is used as is.
-public struct Reshape: ConstantFoldable, ShapeValuePropagating, DataMovementOperator, Hashable {
+public struct Reshape: ReshapingOperator, Hashable {
   public static let opType = "Reshape"
 
   /// Whether a `0` in the target is a real empty dim rather than "copy the input dim".
@@ -113,20 +113,5 @@ public struct Reshape: ConstantFoldable, ShapeValuePropagating, DataMovementOper
     let quotient = inFixed / outFixed
     if quotient == 0 || symbols.isEmpty { return .fixed(quotient) }
     return symbols.count == 1 && quotient == 1 ? .symbol(symbols[0]) : .unknown
-  }
-
-  public func fold(_ context: InferenceContext) throws -> [Tensor]? {
-    guard let data = context.constant(0),
-      let shape = try inferTypes(context)[0].shape?.fixedSizes,
-      TensorIndexing.canFold(shape)
-    else { return nil }
-    return [data.reshaped(shape)]
-  }
-
-  public func shapeValues(_ context: InferenceContext) -> [[Dim]?] {
-    guard let values = context.shapeValue(0),
-      let rank = (try? inferTypes(context))?.first?.rank, rank <= 1
-    else { return [nil] }
-    return [values]
   }
 }

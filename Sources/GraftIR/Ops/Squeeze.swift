@@ -3,7 +3,7 @@
 /// The optional 1-D int64 input `axes` lists the axes to remove (negative counts from the end;
 /// each must have size 1); without it every dim of size 1 goes, which needs every dim known. The
 /// elements keep their order. Squeezing a 1-element shape value gives a 0-D one.
-public struct Squeeze: ConstantFoldable, ShapeValuePropagating, DataMovementOperator, Hashable {
+public struct Squeeze: ReshapingOperator, Hashable {
   public static let opType = "Squeeze"
 
   public init() {}
@@ -34,20 +34,5 @@ public struct Squeeze: ConstantFoldable, ShapeValuePropagating, DataMovementOper
     }
     let output = shape.indices.filter { !removed.contains($0) }.map { shape[$0] }
     return [ValueType(data.dtype, output)]
-  }
-
-  public func fold(_ context: InferenceContext) throws -> [Tensor]? {
-    guard let data = context.constant(0),
-      let shape = try inferTypes(context)[0].shape?.fixedSizes,
-      TensorIndexing.canFold(shape)
-    else { return nil }
-    return [data.reshaped(shape)]
-  }
-
-  public func shapeValues(_ context: InferenceContext) -> [[Dim]?] {
-    guard let values = context.shapeValue(0),
-      let rank = (try? inferTypes(context))?.first?.rank, rank <= 1
-    else { return [nil] }
-    return [values]
   }
 }

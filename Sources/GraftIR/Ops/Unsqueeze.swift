@@ -1,9 +1,10 @@
 /// Inserts dims of size 1.
 ///
-/// The 1-D int64 input `axes` (a scalar is read as one axis, as onnxruntime does) gives the positions of the new dims in the output, whose rank is
-/// `rank + axes.count`; negative axes count from the end of the output. Unsqueezing a 0-D shape
-/// value gives a 1-D one, ready to be concatenated into a reshape target.
-public struct Unsqueeze: ConstantFoldable, ShapeValuePropagating, DataMovementOperator, Hashable {
+/// The 1-D int64 input `axes` (a scalar is read as one axis, as onnxruntime does) gives the
+/// positions of the new dims in the output, whose rank is `rank + axes.count`; negative axes count
+/// from the end of the output. Unsqueezing a 0-D shape value gives a 1-D one, ready to be
+/// concatenated into a reshape target.
+public struct Unsqueeze: ReshapingOperator, Hashable {
   public static let opType = "Unsqueeze"
 
   public init() {}
@@ -27,20 +28,5 @@ public struct Unsqueeze: ConstantFoldable, ShapeValuePropagating, DataMovementOp
     var remaining = shape.makeIterator()
     let output = (0..<rank).map { inserted.contains($0) ? .fixed(1) : remaining.next()! }
     return [ValueType(data.dtype, output)]
-  }
-
-  public func fold(_ context: InferenceContext) throws -> [Tensor]? {
-    guard let data = context.constant(0),
-      let shape = try inferTypes(context)[0].shape?.fixedSizes,
-      TensorIndexing.canFold(shape)
-    else { return nil }
-    return [data.reshaped(shape)]
-  }
-
-  public func shapeValues(_ context: InferenceContext) -> [[Dim]?] {
-    guard let values = context.shapeValue(0),
-      let rank = (try? inferTypes(context))?.first?.rank, rank <= 1
-    else { return [nil] }
-    return [values]
   }
 }
