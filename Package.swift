@@ -41,7 +41,8 @@ let package = Package(
 
     .testTarget(name: "GraftIRTests", dependencies: ["GraftIR"]),
     .testTarget(
-      name: "GraftRuntimeTests", dependencies: ["GraftRuntime", "GraftONNX", "GraftIR", "GraftData"]),
+      name: "GraftRuntimeTests",
+      dependencies: ["GraftRuntime", "GraftONNX", "GraftIR", "GraftData"]),
     .testTarget(name: "GraftDataTests", dependencies: ["GraftData", "GraftIR"]),
     .testTarget(name: "GraftONNXTests", dependencies: ["GraftONNX", "GraftIR"]),
     .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI"]),

@@ -75,9 +75,11 @@ public enum NPY {
     let order = descr.first!
     let code = String(descr.dropFirst())
     guard let dtype = DType.allCases.first(where: { typeCode($0) == code }) else {
-      throw fail("element type '\(descr)' is not supported (float16/32/64, int8/32/64, uint8, bool)")
+      throw fail(
+        "element type '\(descr)' is not supported (float16/32/64, int8/32/64, uint8, bool)")
     }
-    guard order == "<" || order == "|" || (order == ">" && dtype.byteSize > 1) || order == "=" else {
+    guard order == "<" || order == "|" || (order == ">" && dtype.byteSize > 1) || order == "="
+    else {
       throw fail("unknown byte order in '\(descr)'")
     }
     guard field("fortran_order", in: header)?.hasPrefix("False") == true else {
@@ -99,7 +101,9 @@ public enum NPY {
     let byteCount = count * dtype.byteSize
     let start = headerStart + headerLength
     guard bytes.count - start == byteCount else {
-      throw fail("holds \(bytes.count - start) data bytes; shape \(shape) of \(dtype.rawValue) needs \(byteCount)")
+      throw fail(
+        "holds \(bytes.count - start) data bytes; shape \(shape) of \(dtype.rawValue) needs \(byteCount)"
+      )
     }
     let buffer = TensorBuffer(byteCount: byteCount) { out in
       bytes.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[start...])) }
@@ -136,7 +140,12 @@ public enum NPY {
       ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
     do {
       try data.write(to: temporary)
-      _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+      guard rename(temporary.path, url.path) == 0 else {
+        throw NPYError.unwritable(path: path, reason: String(cString: strerror(errno)))
+      }
+    } catch let error as NPYError {
+      try? FileManager.default.removeItem(at: temporary)
+      throw error
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       throw NPYError.unwritable(path: path, reason: error.localizedDescription)

@@ -48,7 +48,8 @@ func writeThenReadRoundTrips(dtype: DType) throws {
   #expect(error(prefix + header + [0, 0, 0, 0])?.contains("holds 4 data bytes") == true)
   let fortran = Array("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }".utf8)
   #expect(
-    error([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(fortran.count), 0] + fortran + [0, 0, 0, 0])?
+    error(
+      [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(fortran.count), 0] + fortran + [0, 0, 0, 0])?
       .contains("Fortran-order") == true)
   let complex = Array("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }".utf8)
   #expect(
