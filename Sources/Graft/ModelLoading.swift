@@ -1,5 +1,4 @@
 import Foundation
-@_exported import GraftIR
 import GraftONNX
 
 /// Errors of the library's entry points that are not a format's own.

@@ -1,0 +1,3 @@
+@_exported import GraftData
+@_exported import GraftIR
+@_exported import GraftRuntime
