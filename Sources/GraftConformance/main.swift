@@ -2,6 +2,7 @@
 // `output_*.pb`) through Graft's importer and runtime, and compares with the stored outputs.
 //
 // Usage: graft-conformance NODE_TEST_DIR [--expected-passes FILE] [--filter SUBSTRING]
+//        graft-conformance NODE_TEST_DIR --list-passing   (prints the passing case names)
 // Prints one line per failing case and `N passed, N failed, N skipped`. With --expected-passes,
 // exits 1 when a listed case no longer passes (and lists cases that newly pass).
 import Foundation
@@ -88,6 +89,8 @@ var arguments = Array(CommandLine.arguments.dropFirst())
   defer { arguments.removeSubrange(index...index + 1) }
   return arguments[index + 1]
 }
+let listPassing = arguments.contains("--list-passing")
+arguments.removeAll { $0 == "--list-passing" }
 let expectedFile = option("--expected-passes")
 let filter = option("--filter")
 guard let root = arguments.first else {
@@ -105,10 +108,15 @@ for name in cases {
   case .passed: passed.append(name)
   case .failed(let reason):
     failed += 1
-    print("FAIL \(name): \(reason)")
+    if !listPassing { print("FAIL \(name): \(reason)") }
   case .skipped(let ops):
     skippedOps[ops, default: 0] += 1
   }
+}
+if listPassing {
+  print("# ONNX 1.22.0 backend node tests that Graft passes (tools/conformance --record)")
+  for name in passed { print(name) }
+  exit(0)
 }
 let skipped = skippedOps.values.reduce(0, +)
 if !skippedOps.isEmpty {
