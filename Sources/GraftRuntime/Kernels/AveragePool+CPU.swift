@@ -56,20 +56,27 @@ struct AveragePoolKernel: Sendable {
     }
   }
 
+  /// Sums row by row of output (window cells in row-major order) so the inner loop runs along
+  /// the output row, then divides.
   private func run<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
-    let outerCells = geometry.kernelSize / geometry.kernelRow
-    for position in 0..<geometry.outputSize {
-      let oo = position / geometry.outputRow
-      let ow = position % geometry.outputRow
-      var sum: T = 0
+    let (outerRows, lo, hi) = (geometry.outerRows, geometry.lo, geometry.hi)
+    let (inputRow, outputRow, kernelRow) = (
+      geometry.inputRow, geometry.outputRow, geometry.kernelRow
+    )
+    let outerCells = geometry.kernelSize / kernelRow
+    let stride = geometry.strides[geometry.strides.count - 1]
+    y.update(repeating: 0, count: geometry.outputSize)
+    for oo in 0..<geometry.outerPositions {
+      let target = y + oo * outputRow
       for outer in 0..<outerCells {
-        let row = Int(geometry.outerRows[outer * geometry.outerPositions + oo])
+        let row = Int(outerRows[outer * geometry.outerPositions + oo])
         guard row >= 0 else { continue }
-        for kl in 0..<geometry.kernelRow where ow >= geometry.lo[kl] && ow < geometry.hi[kl] {
-          sum += x[row * geometry.inputRow + geometry.inputColumn(ow, kl)]
+        for kl in 0..<kernelRow {
+          let source = x + row * inputRow + geometry.inputColumn(0, kl)
+          for ow in lo[kl]..<hi[kl] { target[ow] += source[ow * stride] }
         }
       }
-      y[position] = sum / T(divisors[position])
     }
+    for position in 0..<geometry.outputSize { y[position] /= T(divisors[position]) }
   }
 }

@@ -12,7 +12,8 @@ extension Conv: CPUExecutable {
 /// cols [C/group·Πk, O]` with `cols` the im2col matrix, built and multiplied one block of output
 /// positions at a time so the scratch stays small and blocks run in parallel. The block size
 /// depends only on the shapes, so every output element comes from the same sgemm call whatever
-/// the thread count. Groups reading one input channel each (depthwise) use a direct loop instead.
+/// the thread count. Groups reading one input channel each (depthwise) use a direct loop instead,
+/// and pointwise (1×1, unstrided, unpadded) convolutions multiply X itself, with no im2col.
 struct ConvKernel: CPUKernel {
   let geometry: WindowGeometry
   let batch: Int
@@ -23,6 +24,8 @@ struct ConvKernel: CPUKernel {
   let hasBias: Bool
   let columnBlock: Int
   let depthwise: Bool
+  /// `Y_(n,g) = W_g · X_(n,g)` as a batch of products, for pointwise convolutions.
+  let pointwise: MatrixProducts?
 
   init(_ op: Conv, _ context: KernelContext) throws {
     let x = try context.shape(0)
@@ -47,6 +50,16 @@ struct ConvKernel: CPUKernel {
     var block = max(64, ((positions + 7) / 8 + 15) / 16 * 16)
     block = min(block, max(16, (1 << 20) / max(rows, 1)))
     columnBlock = max(1, min(block, positions))
+    let unpadded = pads.allSatisfy { $0 == 0 } && window.strides.allSatisfy { $0 == 1 }
+    if geometry.kernelSize == 1 && unpadded && !depthwise {
+      let (items, inputs, outputs) = (0..<(x[0] * op.group), x[1] / op.group, w[0] / op.group)
+      pointwise = MatrixProducts(
+        m: outputs, n: positions, k: inputs,
+        aOffsets: items.map { $0 % op.group * outputs * inputs },
+        bOffsets: items.map { $0 * inputs * positions })
+    } else {
+      pointwise = nil
+    }
   }
 
   func run(inputs: [RuntimeTensor?], outputs: [RuntimeTensor], pool: ThreadPool) throws {
@@ -57,6 +70,19 @@ struct ConvKernel: CPUKernel {
     if depthwise {
       pool.parallelFor(batch * groups * groupOutputs) { items in
         for item in items { runDepthwise(item, x: x, w: w, bias: bias, y: y) }
+      }
+      return
+    }
+    if let pointwise {
+      pointwise.sgemm(a: w, b: x, c: y, pool: pool)
+      guard let bias else { return }
+      let channels = groups * groupOutputs
+      pool.parallelFor(batch * channels) { planes in
+        for plane in planes {
+          let shift = bias.floats[plane % channels]
+          let target = y.floats + plane * geometry.outputSize
+          for o in 0..<geometry.outputSize { target[o] += shift }
+        }
       }
       return
     }

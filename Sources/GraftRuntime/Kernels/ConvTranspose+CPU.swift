@@ -46,7 +46,8 @@ struct ConvTransposeKernel: CPUKernel {
     channelBlock = max(1, min((groupOutputs + 7) / 8, (1 << 20) / max(channelColumns, 1)))
     packed = context.constants[1].map { weight in
       weight.elements(as: Float.self).withUnsafeBufferPointer {
-        Self.pack($0.baseAddress!, groups: op.group, inputs: x[1] / op.group, columns: w[1...].reduce(1, *))
+        Self.pack(
+          $0.baseAddress!, groups: op.group, inputs: x[1] / op.group, columns: w[1...].reduce(1, *))
       }
     }
   }
@@ -97,7 +98,8 @@ struct ConvTransposeKernel: CPUKernel {
           for m in channels {
             let channel = group * groupOutputs + m
             let output = y.floats + (n * groups * groupOutputs + channel) * geometry.inputSize
-            output.update(repeating: bias.map { $0.floats[channel] } ?? 0, count: geometry.inputSize)
+            output.update(
+              repeating: bias.map { $0.floats[channel] } ?? 0, count: geometry.inputSize)
             geometry.col2im(cols + (m - channels.lowerBound) * channelColumns, into: output)
           }
         }

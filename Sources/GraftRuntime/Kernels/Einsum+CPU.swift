@@ -168,7 +168,7 @@ struct EinsumProduct: CPUKernel {
 
   func run(inputs: [RuntimeTensor?], outputs: [RuntimeTensor], pool: ThreadPool) throws {
     var scratch: [UnsafeMutablePointer<Float>] = []
-    defer { scratch.forEach { $0.deallocate() } }
+    defer { for buffer in scratch { buffer.deallocate() } }
     func arranged(_ tensor: RuntimeTensor, _ strides: [Int]?, _ shape: [Int]) -> RuntimeTensor {
       guard let strides else { return tensor }
       let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(tensor.count, 1))

@@ -4,24 +4,23 @@ import GraftIR
 ///
 /// Ops whose arithmetic is written once for float32 (BLAS-backed convolutions, products) serve
 /// the other floating-point types this way: inputs of the node's floating-point type are
-/// converted to float32 before the kernel runs and its floating-point outputs converted back.
-/// Non-floating-point inputs and outputs (indices) pass through untouched.
+/// converted to float32 before the kernel runs and its outputs converted back.
 enum Float32Bridge {
   /// Builds `build`'s kernel for `context`, bridged when the node computes in float16 or float64.
   ///
-  /// - Throws: `RuntimeError.unsupportedKernel` when a value is neither float32 nor a type in
-  ///   `bridged` (other than non-float values listed in `passThrough`).
+  /// - Throws: `RuntimeError.unsupportedKernel` unless every input and output is float32, or
+  ///   every one is the same type in `bridged`.
   static func kernel(
     _ context: KernelContext, op: String, bridged: Set<DType> = [.float16, .float64],
-    passThrough: Set<DType> = [],
     build: (KernelContext) throws -> any CPUKernel
   ) throws -> any CPUKernel {
     let types = context.inputTypes.compactMap { $0 } + context.outputTypes
-    let floats = Set(types).subtracting(passThrough)
+    let floats = Set(types)
     guard floats.isSubset(of: bridged.union([.float32])), floats.count <= 1 else {
       throw RuntimeError.unsupportedKernel(
         node: context.nodeName,
-        "\(op) runs on " + ([.float32] + bridged.sorted { $0.rawValue < $1.rawValue })
+        "\(op) runs on "
+          + ([.float32] + bridged.sorted { $0.rawValue < $1.rawValue })
           .map(\.rawValue).joined(separator: ", ") + "; this node has "
           + types.map(\.rawValue).joined(separator: ", "))
     }
@@ -46,12 +45,13 @@ private struct BridgedKernel: CPUKernel {
 
   func run(inputs: [RuntimeTensor?], outputs: [RuntimeTensor], pool: ThreadPool) throws {
     var buffers: [UnsafeMutablePointer<Float>] = []
-    defer { buffers.forEach { $0.deallocate() } }
+    defer { for buffer in buffers { buffer.deallocate() } }
     func float32(_ tensor: RuntimeTensor) -> RuntimeTensor {
       guard tensor.dtype == from else { return tensor }
       let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(tensor.count, 1))
       buffers.append(buffer)
-      return RuntimeTensor(dtype: .float32, shape: tensor.shape, data: UnsafeMutableRawPointer(buffer))
+      return RuntimeTensor(
+        dtype: .float32, shape: tensor.shape, data: UnsafeMutableRawPointer(buffer))
     }
     let innerInputs = inputs.map { $0.map(float32) }
     for (source, converted) in zip(inputs, innerInputs) {

@@ -100,7 +100,8 @@ struct MatrixProducts: Sendable {
       for item in items {
         let (batch, rows) = work(item)
         BLAS.sgemm(
-          m: rows.count, n: n, k: k, alpha: alpha, a: a.floats + aOffsets[batch] + rows.lowerBound * k,
+          m: rows.count, n: n, k: k, alpha: alpha,
+          a: a.floats + aOffsets[batch] + rows.lowerBound * k,
           b: b.floats + bOffsets[batch], transposeB: transposeB, beta: beta,
           c: c.floats + (batch * m + rows.lowerBound) * n)
       }

@@ -42,38 +42,75 @@ struct MaxPoolKernel: Sendable {
           run(
             x.data.assumingMemoryBound(to: T.self) + plane * geometry.inputSize,
             y.data.assumingMemoryBound(to: T.self) + plane * geometry.outputSize,
-            indices.map { $0.data.assumingMemoryBound(to: Int64.self) + plane * geometry.outputSize },
+            indices.map {
+              $0.data.assumingMemoryBound(to: Int64.self) + plane * geometry.outputSize
+            },
             base: plane * geometry.inputSize)
         }
       }
     }
   }
 
+  /// With indices, visits the window cells row by row of output (outer kernel cell, then
+  /// last-axis cell: row-major window order, so the first maximum wins) so the inner loop runs
+  /// along the output row.
   private func run<T: MaxPoolElement>(
     _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>?,
     base: Int
   ) {
-    let outerCells = geometry.kernelSize / geometry.kernelRow
-    for position in 0..<geometry.outputSize {
-      let oo = position / geometry.outputRow
-      let ow = position % geometry.outputRow
-      var best = T.lowest
-      var bestIndex = -1
-      for outer in 0..<outerCells {
-        let row = Int(geometry.outerRows[outer * geometry.outerPositions + oo])
-        guard row >= 0 else { continue }
-        for kl in 0..<geometry.kernelRow where ow >= geometry.lo[kl] && ow < geometry.hi[kl] {
-          let index = row * geometry.inputRow + geometry.inputColumn(ow, kl)
-          if bestIndex < 0 || x[index] > best {
-            best = x[index]
-            bestIndex = index
+    let (outerRows, lo, hi) = (geometry.outerRows, geometry.lo, geometry.hi)
+    let (inputRow, outputRow, kernelRow) = (
+      geometry.inputRow, geometry.outputRow, geometry.kernelRow
+    )
+    let outerCells = geometry.kernelSize / kernelRow
+    let last = geometry.input.count - 1
+    let (stride, dilation) = (geometry.strides[last], geometry.dilations[last])
+    let padBegin = geometry.padBegin[last]
+    guard let indices else {
+      // Without indices, a branch-free pass per window cell along each output row.
+      for oo in 0..<geometry.outerPositions {
+        let target = y + oo * outputRow
+        target.update(repeating: T.lowest, count: outputRow)
+        for outer in 0..<outerCells {
+          let row = Int(outerRows[outer * geometry.outerPositions + oo])
+          guard row >= 0 else { continue }
+          for kl in 0..<kernelRow {
+            let source = x + row * inputRow + kl * dilation - padBegin
+            for ow in lo[kl]..<hi[kl] {
+              let (value, current) = (source[ow * stride], target[ow])
+              target[ow] = value > current ? value : current
+            }
           }
         }
       }
-      // A window entirely in the padding gives T's lowest value and index −1, as in ONNX Runtime.
-      y[position] = best
-      indices?[position] =
-        bestIndex < 0 ? -1 : Int64(base + (columnMajor ? columnMajorIndex(bestIndex) : bestIndex))
+      return
+    }
+    let best = UnsafeMutablePointer<Int>.allocate(capacity: outputRow)
+    defer { best.deallocate() }
+    for oo in 0..<geometry.outerPositions {
+      let target = y + oo * outputRow
+      target.update(repeating: T.lowest, count: outputRow)
+      best.update(repeating: -1, count: outputRow)
+      for outer in 0..<outerCells {
+        let row = Int(outerRows[outer * geometry.outerPositions + oo])
+        guard row >= 0 else { continue }
+        for kl in 0..<kernelRow {
+          let first = row * inputRow + geometry.inputColumn(0, kl)
+          for ow in lo[kl]..<hi[kl] {
+            let index = first + ow * stride
+            if best[ow] < 0 || x[index] > target[ow] {
+              target[ow] = x[index]
+              best[ow] = index
+            }
+          }
+        }
+      }
+      // A window entirely in the padding keeps T's lowest value and index −1, as in ONNX Runtime.
+      for ow in 0..<outputRow {
+        let index = best[ow]
+        indices[oo * outputRow + ow] =
+          index < 0 ? -1 : Int64(base + (columnMajor ? columnMajorIndex(index) : index))
+      }
     }
   }
 
