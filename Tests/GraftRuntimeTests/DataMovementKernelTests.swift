@@ -226,7 +226,8 @@ func transposeMatchesIndexFormula(perm: [Int]) throws {
   #expect(filled.count == 1_001_000)
   #expect(filled.elements(as: Int32.self).allSatisfy { $0 == 7 })
   let range = try run(
-    RangeOp(), [Tensor(scalar: Int64(5)), Tensor(scalar: Int64(-2_000_000)), Tensor(scalar: Int64(-2))],
+    RangeOp(),
+    [Tensor(scalar: Int64(5)), Tensor(scalar: Int64(-2_000_000)), Tensor(scalar: Int64(-2))],
     constants: [0, 1, 2])[0]
   #expect(range.shape == [1_000_003])
   let values = range.elements(as: Int64.self)

@@ -65,9 +65,10 @@ struct IndexedCopy: Sendable {
   /// - Parameters:
   ///   - walks: per box axis, the source byte offsets of its positions.
   ///   - destinationStrides: per box axis, the destination byte step; nil for a dense box.
+  ///   - destinationBase: the byte offset of the box in the destination.
   init(
     elementSize: Int, walks: [AxisWalk], destinationStrides: [Int]? = nil,
-    sourceBase: Int = 0, destinationBase: Int = 0
+    destinationBase: Int = 0
   ) {
     self.elementSize = elementSize
     let counts = walks.map(\.count)
@@ -75,14 +76,15 @@ struct IndexedCopy: Sendable {
       destinationStrides
       ?? DataMovement.strides(counts).map { $0 * elementSize }
     isEmpty = counts.contains(0)
-    var sourceBase = sourceBase
+    var sourceBase = 0
     var axes: [(walk: AxisWalk, destination: Int)] = []
     for (walk, stride) in zip(walks, strides) {
       if walk.count == 1 {
         sourceBase += walk.offset(0)
         continue
       }
-      if let last = axes.last, case .stride(let outerStart, let outerStep, let outerCount) = last.walk,
+      if let last = axes.last,
+        case .stride(let outerStart, let outerStep, let outerCount) = last.walk,
         case .stride(let start, let step, let count) = walk,
         outerStep == step * count, last.destination == stride * count
       {

@@ -62,7 +62,8 @@ extension Pad: CPUExecutable {
       let first = max(0, -begins[axis])
       let target = max(0, begins[axis])
       let count = max(0, min(shape[axis] - first, output[axis] - target))
-      walks.append(.stride(start: first * inputStrides[axis], step: inputStrides[axis], count: count))
+      walks.append(
+        .stride(start: first * inputStrides[axis], step: inputStrides[axis], count: count))
       destinationBase += target * outputStrides[axis]
     }
     let copy = IndexedCopy(
@@ -73,7 +74,8 @@ extension Pad: CPUExecutable {
     return ClosureKernel { inputs, outputs, pool in
       if !covered {
         if inputs.count > 2, let value = inputs[2], value.count > 0 {
-          DataMovement.fill(outputs[0].data, count: count, elementSize: elementSize, with: value.data)
+          DataMovement.fill(
+            outputs[0].data, count: count, elementSize: elementSize, with: value.data)
         } else {
           outputs[0].data.initializeMemory(as: UInt8.self, repeating: 0, count: count * elementSize)
         }

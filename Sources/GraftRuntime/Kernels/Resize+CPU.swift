@@ -181,7 +181,9 @@ struct AxisTaps: Sendable {
       return o / scale
     case .tfCropAndResize:
       let (start, end) = roi ?? (0, 1)
-      let x = length == 1 ? (end - start) * (input - 1) / 2 : o * (end - start) * (input - 1) / (length - 1)
+      let x =
+        length == 1
+        ? (end - start) * (input - 1) / 2 : o * (end - start) * (input - 1) / (length - 1)
       return x + start * (input - 1)
     case .pytorchHalfPixel:
       return length == 1 ? -0.5 : (o + 0.5) / scale - 0.5
@@ -275,7 +277,7 @@ private struct ResizeKernel: CPUKernel {
   func run(inputs: [RuntimeTensor?], outputs: [RuntimeTensor], pool: ThreadPool) throws {
     var source = UnsafePointer(inputs[0]!.floats)
     var scratch: [UnsafeMutablePointer<Float>] = []
-    defer { scratch.forEach { $0.deallocate() } }
+    defer { for buffer in scratch { buffer.deallocate() } }
     for (index, pass) in passes.enumerated() {
       let destination: UnsafeMutablePointer<Float>
       if index == passes.count - 1 {
