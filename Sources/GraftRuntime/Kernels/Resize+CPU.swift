@@ -291,6 +291,9 @@ private struct ResizeKernel: CPUKernel {
     }
   }
 
+  /// Along the last axis (`inner == 1`) a work item is a whole line of cells, so that the
+  /// scalar dot products run in one tight loop; otherwise it is one output row of `inner`
+  /// elements, a weighted sum of input rows that vectorises.
   private func resample(
     _ pass: Pass, from source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>,
     pool: ThreadPool
@@ -299,29 +302,52 @@ private struct ResizeKernel: CPUKernel {
     let to = SharedAddress(UnsafeMutableRawPointer(destination))
     let extrapolationValue = extrapolationValue
     let width = pass.taps.width
-    pool.parallelFor(
-      pass.outer * pass.outputSize, minimumChunk: max(1, 8192 / max(1, pass.inner * width))
-    ) { rows in
+    let (inner, inputSize, outputSize) = (pass.inner, pass.inputSize, pass.outputSize)
+    let lines = inner == 1
+    let units = lines ? pass.outer : pass.outer * outputSize
+    let work = (lines ? outputSize : inner) * width
+    pool.parallelFor(units, minimumChunk: max(1, 8192 / max(1, work))) { range in
       let source = from.pointer.assumingMemoryBound(to: Float.self)
       let destination = to.pointer.assumingMemoryBound(to: Float.self)
       pass.taps.positions.withUnsafeBufferPointer { positions in
         pass.taps.weights.withUnsafeBufferPointer { weights in
-          for row in rows {
-            let (batch, cell) = row.quotientAndRemainder(dividingBy: pass.outputSize)
-            let out = destination + row * pass.inner
-            if pass.taps.extrapolated[cell] {
-              out.update(repeating: extrapolationValue, count: pass.inner)
-              continue
+          pass.taps.extrapolated.withUnsafeBufferPointer { extrapolated in
+            if lines {
+              for line in range {
+                let input = source + line * inputSize
+                let output = destination + line * outputSize
+                for cell in 0..<outputSize {
+                  guard !extrapolated[cell] else {
+                    output[cell] = extrapolationValue
+                    continue
+                  }
+                  let first = cell * width
+                  var sum = weights[first] * input[positions[first]]
+                  for tap in (first + 1)..<(first + width) {
+                    sum += weights[tap] * input[positions[tap]]
+                  }
+                  output[cell] = sum
+                }
+              }
+              return
             }
-            let plane = source + batch * pass.inputSize * pass.inner
-            let first = cell * width
-            let weight = weights[first]
-            let line = plane + positions[first] * pass.inner
-            for i in 0..<pass.inner { out[i] = weight * line[i] }
-            for tap in (first + 1)..<(first + width) {
-              let weight = weights[tap]
-              let line = plane + positions[tap] * pass.inner
-              for i in 0..<pass.inner { out[i] += weight * line[i] }
+            for row in range {
+              let (batch, cell) = row.quotientAndRemainder(dividingBy: outputSize)
+              let out = destination + row * inner
+              guard !extrapolated[cell] else {
+                out.update(repeating: extrapolationValue, count: inner)
+                continue
+              }
+              let plane = source + batch * inputSize * inner
+              let first = cell * width
+              let weight = weights[first]
+              let line = plane + positions[first] * inner
+              for i in 0..<inner { out[i] = weight * line[i] }
+              for tap in (first + 1)..<(first + width) {
+                let weight = weights[tap]
+                let line = plane + positions[tap] * inner
+                for i in 0..<inner { out[i] += weight * line[i] }
+              }
             }
           }
         }
