@@ -10,10 +10,11 @@ extension RangeOp: CPUExecutable {
     case .float64: return RangeKernel<Double>(count: count)
     case .int32: return RangeKernel<Int32>(count: count)
     case .int64: return RangeKernel<Int64>(count: count)
+    case .float16: return RangeKernel<Float16>(count: count)
     case let dtype:
       throw RuntimeError.unsupportedKernel(
         node: context.nodeName,
-        "Range runs on float32, float64, int32 and int64, got \(dtype.rawValue)")
+        "Range runs on float32, float64, int32, int64 and float16, got \(dtype.rawValue)")
     }
   }
 }
