@@ -1,8 +1,9 @@
 /// The arithmetic sequence `start, start + delta, …` up to (excluding) `limit`.
 ///
-/// Inputs are three scalars of one dtype (float32, float64, int32 or int64); the output is 1-D with
-/// `max(⌈(limit − start) / delta⌉, 0)` elements, `output[i] = start + i·delta`, and `delta` must
-/// not be 0. `Range(0, N, 1)` over a symbolic `N` has length `N`.
+/// Inputs are three scalars of one dtype (float32, float64, int32, int64, or float16 from opset
+/// 27); the output is 1-D with `max(⌈(limit − start) / delta⌉, 0)` elements,
+/// `output[i] = start + i·delta`, and `delta` must not be 0. `Range(0, N, 1)` over a symbolic `N`
+/// has length `N`.
 ///
 /// Named `RangeOp` because a `Range` type would shadow the standard library's `Range` in every
 /// module that imports GraftIR.
@@ -18,8 +19,8 @@ public struct RangeOp: ConstantFoldable, Hashable {
     let dtype = try TensorIndexing.commonDType(types, op: "Range")
     if let dtype {
       try require(
-        [.float32, .float64, .int32, .int64].contains(dtype),
-        "Range: inputs must be float32, float64, int32 or int64, got \(dtype.rawValue)")
+        [.float32, .float64, .int32, .int64, .float16].contains(dtype),
+        "Range: inputs must be float32, float64, int32, int64 or float16, got \(dtype.rawValue)")
     }
     for (type, name) in zip(types, Self.names) {
       if let rank = type.rank {
