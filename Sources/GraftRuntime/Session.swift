@@ -12,8 +12,22 @@ public final class Session: @unchecked Sendable {
   /// The graph the session executes, after cutting and simplification.
   public let graph: Graph
   public let pool: ThreadPool
-  private var plans: [[String: [Int]]: ExecutionPlan] = [:]
+  /// Inputs the model declares; those the simplified graph no longer reads are accepted and
+  /// ignored (e.g. `x` of a `Shape(x)` that folded away).
+  private let declaredInputs: [ValueInfo]
+  /// Small inputs whose values decide shapes (a Reshape target or Resize scales fed as a graph
+  /// input): plans for them are keyed on, and specialised to, their values.
+  private var valueKeyedInputs: Set<String> = []
+  private var plans: [PlanKey: ExecutionPlan] = [:]
   private let lock = NSLock()
+
+  /// Inputs of at most this many elements may become plan-time constants.
+  static let valueKeyedElementLimit = 64
+
+  private struct PlanKey: Hashable {
+    var shapes: [String: [Int]]
+    var values: [String: [Double]]
+  }
 
   /// - Parameters:
   ///   - outputs: value or node names to compute; the graph's outputs when nil.
@@ -30,6 +44,7 @@ public final class Session: @unchecked Sendable {
     let missing = Set(prepared.nodes.filter { !($0.op is any CPUExecutable) }.map(\.opType))
     guard missing.isEmpty else { throw RuntimeError.missingKernels(missing.sorted()) }
     self.graph = prepared
+    declaredInputs = graph.inputs
     pool = ThreadPool(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
     openblas_set_num_threads(1)
   }
@@ -38,29 +53,45 @@ public final class Session: @unchecked Sendable {
   ///
   /// - Throws: `RuntimeError.badInput` for a missing, extra or mistyped input.
   public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
-    var shapes: [String: [Int]] = [:]
-    for input in graph.inputs {
-      guard let value = inputs[input.name] else {
-        throw RuntimeError.badInput("input '\(input.name)' is missing")
-      }
-      try check(value, against: input)
-      shapes[input.name] = value.shape
+    for input in graph.inputs where inputs[input.name] == nil {
+      throw RuntimeError.badInput("input '\(input.name)' is missing")
     }
-    let unknown = Set(inputs.keys).subtracting(graph.inputs.map(\.name))
+    for input in declaredInputs {
+      if let value = inputs[input.name] { try check(value, against: input) }
+    }
+    let unknown = Set(inputs.keys).subtracting(declaredInputs.map(\.name))
     guard unknown.isEmpty else {
       throw RuntimeError.badInput(
         "no graph input named " + unknown.sorted().map { "'\($0)'" }.joined(separator: ", "))
     }
+    let needed = inputs.filter { name, _ in graph.inputs.contains { $0.name == name } }
     lock.lock()
     defer { lock.unlock() }
-    let plan: ExecutionPlan
-    if let cached = plans[shapes] {
-      plan = cached
-    } else {
-      plan = try ExecutionPlan(prepared: graph, inputShapes: shapes)
-      plans[shapes] = plan
+    do {
+      return try plan(for: needed).run(needed, pool: pool)
+    } catch RuntimeError.dynamicShape(let message) where valueKeyedInputs.isEmpty {
+      // Shapes depend on input values: specialise plans to the values of the small inputs.
+      valueKeyedInputs = Set(
+        needed.filter { $0.value.count <= Self.valueKeyedElementLimit }.map(\.key))
+      guard !valueKeyedInputs.isEmpty else { throw RuntimeError.dynamicShape(message) }
+      return try plan(for: needed).run(needed, pool: pool)
     }
-    return try plan.run(inputs, pool: pool)
+  }
+
+  /// The cached plan for these inputs' shapes (and the values of value-keyed inputs).
+  private func plan(for inputs: [String: Tensor]) throws -> ExecutionPlan {
+    let key = PlanKey(
+      shapes: inputs.mapValues(\.shape),
+      values: inputs.filter { valueKeyedInputs.contains($0.key) }.mapValues { $0.doubles() })
+    if let cached = plans[key] { return cached }
+    var specialised = graph
+    for name in valueKeyedInputs {
+      specialised.constants[name] = inputs[name]
+      specialised.inputs.removeAll { $0.name == name }
+    }
+    let plan = try ExecutionPlan(prepared: specialised, inputShapes: key.shapes)
+    plans[key] = plan
+    return plan
   }
 
   private func check(_ value: Tensor, against input: ValueInfo) throws {
