@@ -45,6 +45,6 @@ let package = Package(
       dependencies: ["GraftRuntime", "GraftONNX", "GraftIR", "GraftData"]),
     .testTarget(name: "GraftDataTests", dependencies: ["GraftData", "GraftIR"]),
     .testTarget(name: "GraftONNXTests", dependencies: ["GraftONNX", "GraftIR"]),
-    .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI"]),
+    .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI", "GraftData"]),
   ]
 )
