@@ -92,6 +92,29 @@ struct BroadcastPlan: Sendable {
     }
   }
 
-  /// Rows per thread chunk so that each chunk has about `elementwiseChunk` elements.
-  var minimumRows: Int { max(1, elementwiseChunk / max(rowLength, 1)) }
+  /// Calls `body(outputStart, starts, length)` over the output in contiguous segments, in
+  /// parallel for large outputs: whole rows, or pieces of the row when there is only one.
+  ///
+  /// `starts[i]` is the offset of the segment's first element in input `i`; element `k` of the
+  /// segment reads input `i` at `starts[i] + k · innerStrides[i]`.
+  @inline(__always)
+  func parallelSegments(
+    pool: ThreadPool,
+    _ body: @Sendable (Int, UnsafeMutableBufferPointer<Int>, Int) -> Void
+  ) {
+    if dims.count == 1 {
+      let inner = innerStrides
+      pool.parallelFor(count, minimumChunk: elementwiseChunk) { range in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: inner.count) { starts in
+          for input in inner.indices { starts[input] = range.lowerBound * inner[input] }
+          body(range.lowerBound, starts, range.count)
+        }
+      }
+      return
+    }
+    let length = rowLength
+    pool.parallelFor(rowCount, minimumChunk: max(1, elementwiseChunk / max(length, 1))) { rows in
+      forEachRow(in: rows) { row, starts in body(row * length, starts, length) }
+    }
+  }
 }
