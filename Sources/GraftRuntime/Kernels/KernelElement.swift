@@ -157,7 +157,26 @@ protocol NumericKernelBuilder {
   func build<T: KernelNumber>(_ type: T.Type) throws -> any CPUKernel
 }
 
+/// Builds a kernel for any element type, chosen by `DType.scalarKernel`.
+protocol ScalarKernelBuilder {
+  func build<T: KernelScalar>(_ type: T.Type) throws -> any CPUKernel
+}
+
 extension DType {
+  /// The kernel `builder` makes for this type.
+  func scalarKernel<B: ScalarKernelBuilder>(_ builder: B) throws -> any CPUKernel {
+    switch self {
+    case .float32: try builder.build(Float.self)
+    case .float64: try builder.build(Double.self)
+    case .float16: try builder.build(Float16.self)
+    case .int64: try builder.build(Int64.self)
+    case .int32: try builder.build(Int32.self)
+    case .int8: try builder.build(Int8.self)
+    case .uint8: try builder.build(UInt8.self)
+    case .bool: try builder.build(Bool.self)
+    }
+  }
+
   /// The kernel `builder` makes for this floating-point type; `nil` for other types.
   ///
   /// Each case calls the builder with a concrete type, so that the optimiser specialises the
