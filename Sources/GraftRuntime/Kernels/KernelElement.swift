@@ -230,5 +230,32 @@ extension RuntimeTensor {
   }
 }
 
+extension RuntimeTensor {
+  /// The elements converted to double, for small parameter tensors read at run time.
+  func doubles() -> [Double] {
+    func read<T: KernelScalar>(_ type: T.Type) -> [Double] {
+      let values = UnsafeBufferPointer(start: pointer(T.self), count: count)
+      return values.map(\.doubleValue)
+    }
+    return switch dtype {
+    case .float32: read(Float.self)
+    case .float64: read(Double.self)
+    case .float16: read(Float16.self)
+    case .int64: read(Int64.self)
+    case .int32: read(Int32.self)
+    case .int8: read(Int8.self)
+    case .uint8: read(UInt8.self)
+    case .bool: read(Bool.self)
+    }
+  }
+}
+
+extension KernelContext {
+  /// Input `index` as doubles when it is a plan-time constant.
+  func constantDoubles(_ index: Int) -> [Double]? {
+    index < constants.count ? constants[index]?.doubles() : nil
+  }
+}
+
 /// Elements per thread below which splitting a cheap elementwise loop costs more than it saves.
 let elementwiseChunk = 16384
