@@ -155,7 +155,8 @@ func unaryActivationsApplyTheirFormula(name: String) throws {
 func binaryOpsBroadcastLikeNumPy(a aShape: [Int], b bShape: [Int]) throws {
   let a = pattern(aShape)
   let b = pattern(bShape, scale: 0.11)
-  let shape = try #require(try ShapeRules.broadcast([aShape.map(Dim.fixed), bShape.map(Dim.fixed)]).fixedSizes)
+  let shape = try #require(
+    try ShapeRules.broadcast([aShape.map(Dim.fixed), bShape.map(Dim.fixed)]).fixedSizes)
   let (x, y) = (a.doubles(), b.doubles())
   func operand(_ values: [Double], _ operandShape: [Int], _ c: [Int]) -> Double {
     let aligned = Array(c.suffix(operandShape.count))
@@ -265,7 +266,8 @@ func binaryOpsBroadcastLikeNumPy(a aShape: [Int], b bShape: [Int]) throws {
   let result = try run(Where(), [condition, x, y])[0]
   #expect(result.shape == [2, 3])
   #expect(result.elements(as: Double.self) == [1, 2, 3, -1, -1, -1])
-  let masks = try run(Where(), [condition, Tensor([true], shape: [1]), Tensor([false], shape: [1])])
+  let masks = try run(
+    Where(), [condition, Tensor([true], shape: [1]), Tensor([false], shape: [1])])
   #expect(masks[0].elements(as: Bool.self) == [true, false])
 }
 
@@ -278,10 +280,12 @@ func binaryOpsBroadcastLikeNumPy(a aShape: [Int], b bShape: [Int]) throws {
   #expect(try run(Cast(to: .int32), [big])[0].elements(as: Int32.self) == [5, -1, 1])
   #expect(try run(Cast(to: .uint8), [big])[0].elements(as: UInt8.self) == [5, 255, 1])
   // Integers convert without a detour through double.
-  #expect(try run(Cast(to: .int64), [big])[0].elements(as: Int64.self) == big.elements(as: Int64.self))
+  #expect(
+    try run(Cast(to: .int64), [big])[0].elements(as: Int64.self) == big.elements(as: Int64.self))
   let flags = Tensor([true, false], shape: [2])
   #expect(try run(Cast(to: .float16), [flags])[0].elements(as: Float16.self) == [1, 0])
-  #expect(try run(Cast(to: .float64), [floats([0.1], [1])])[0].elements(as: Double.self) == [Double(Float(0.1))])
+  let widened = try run(Cast(to: .float64), [floats([0.1], [1])])[0]
+  #expect(widened.elements(as: Double.self) == [Double(Float(0.1))])
   #expect(try run(Cast(to: .float32), [x])[0].doubles().dropLast() == x.doubles().dropLast())
 }
 
@@ -298,7 +302,8 @@ private func referenceReduce(
     let kept = c.enumerated().map { axes.contains($0.offset) ? 0 : $0.element }
     groups[flat(kept, keptShape)].append(values[flat(c, x.shape)])
   }
-  let shape = keepdims ? keptShape : x.shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+  let shape =
+    keepdims ? keptShape : x.shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
   return (shape, groups.map(fold))
 }
 
@@ -339,18 +344,25 @@ func reductionsMatchExplicitLoops(axes: [Int]) throws {
   let maxima = try run(ReduceMax(), [x, axes], constants: [1])[0]
   #expect(maxima.shape == [2, 1, 3])
   #expect(maxima.elements(as: Float.self).allSatisfy { $0 == -.infinity })
-  #expect(try run(ReduceSum(), [x, axes], constants: [1])[0].doubles() == Array(repeating: 0, count: 6))
-  #expect(try run(ReduceMin(), [x, axes], constants: [1])[0].doubles().allSatisfy { $0 == .infinity })
+  #expect(
+    try run(ReduceSum(), [x, axes], constants: [1])[0].doubles() == Array(repeating: 0, count: 6))
+  #expect(
+    try run(ReduceMin(), [x, axes], constants: [1])[0].doubles().allSatisfy { $0 == .infinity })
 }
 
 @Test func boolAndIntegerReductions() throws {
   let flags = Tensor([true, false, false, false], shape: [2, 2])
   let axes = Tensor([Int64(1)], shape: [1])
-  #expect(try run(ReduceMax(keepdims: false), [flags, axes], constants: [1])[0].elements(as: Bool.self) == [true, false])
-  #expect(try run(ReduceMin(keepdims: false), [flags, axes], constants: [1])[0].elements(as: Bool.self) == [false, false])
+  #expect(
+    try run(ReduceMax(keepdims: false), [flags, axes], constants: [1])[0].elements(as: Bool.self)
+      == [true, false])
+  #expect(
+    try run(ReduceMin(keepdims: false), [flags, axes], constants: [1])[0].elements(as: Bool.self)
+      == [false, false])
   let integers = Tensor([Int32(1), 2, 4, -7, 0, 0], shape: [2, 3])
   // Integer means truncate toward zero: 7/3 → 2, −7/3 → −2.
-  #expect(try run(ReduceMean(keepdims: false), [integers, axes], constants: [1])[0].elements(as: Int32.self) == [2, -2])
+  let means = try run(ReduceMean(keepdims: false), [integers, axes], constants: [1])[0]
+  #expect(means.elements(as: Int32.self) == [2, -2])
 }
 
 @Test func argMaxPicksTheFirstOrLastOfEqualMaxima() throws {

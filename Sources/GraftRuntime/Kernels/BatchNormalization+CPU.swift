@@ -65,7 +65,8 @@ extension BatchNormalization: CPUExecutable {
     for index in 1..<context.outputTypes.count
     where context.outputTypes[index] != context.inputTypes[index % 2 == 1 ? 3 : 4] {
       throw RuntimeError.unsupportedKernel(
-        node: context.nodeName, "BatchNormalization output \(index) differs in type from its statistic")
+        node: context.nodeName,
+        "BatchNormalization output \(index) differs in type from its statistic")
     }
     let builder = Builder(shape: try context.shape(0), epsilon: epsilon, folded: folded)
     guard let kernel = try dtype.floatingKernel(builder) else {

@@ -138,7 +138,9 @@ extension Pow: CPUExecutable {
     let context: KernelContext
 
     func build<T: KernelNumber>(_ type: T.Type) throws -> any CPUKernel {
-      if exponentType == T.dtype, let kernel = try T.dtype.floatingKernel(SameTypeBuilder(plan: plan)) {
+      if exponentType == T.dtype,
+        let kernel = try T.dtype.floatingKernel(SameTypeBuilder(plan: plan))
+      {
         return kernel
       }
       let builder = MixedBuilder<T>(plan: plan)
