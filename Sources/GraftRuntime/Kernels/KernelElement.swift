@@ -99,14 +99,15 @@ extension Int64 {
   }
 }
 
+/// Float32's `exp`, `tanh` and `erf` are `VectorMath`'s, so that activation loops vectorise.
 extension Float: KernelFloat {
   init(int64: Int64) { self.init(int64) }
   var accumulated: Float { self }
   init(accumulated: Float) { self = accumulated }
-  @inline(__always) static func exp(_ x: Float) -> Float { Foundation.exp(x) }
+  @inline(__always) static func exp(_ x: Float) -> Float { VectorMath.exp(x) }
   @inline(__always) static func log(_ x: Float) -> Float { Foundation.log(x) }
-  @inline(__always) static func tanh(_ x: Float) -> Float { Foundation.tanh(x) }
-  @inline(__always) static func erf(_ x: Float) -> Float { Foundation.erf(x) }
+  @inline(__always) static func tanh(_ x: Float) -> Float { VectorMath.tanh(x) }
+  @inline(__always) static func erf(_ x: Float) -> Float { VectorMath.erf(x) }
   @inline(__always) static func pow(_ x: Float, _ y: Float) -> Float { Foundation.pow(x, y) }
 }
 

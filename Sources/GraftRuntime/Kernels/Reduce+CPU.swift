@@ -6,6 +6,8 @@ protocol ReductionCPUExecutable: ReductionOperator, CPUExecutable {
   /// The accumulator before any element: the reduction's identity (the result for no elements).
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator
   static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator
+  /// Two partial accumulators combined.
+  static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A
   /// The output from the accumulator over `count` elements.
   static func finish<T: KernelNumber>(_ sum: T.Accumulator, count: Int) -> T
 }
@@ -80,10 +82,24 @@ private struct ReductionBuilder<Op: ReductionCPUExecutable>: NumericKernelBuilde
           let x = input.pointer(T.self)
           let y = output.pointer(T.self)
           for row in rows {
-            var sum = Op.identity(T.self)
+            // Four partial accumulators (elements r ≡ 0…3 mod 4) keep additions independent.
+            var (s0, s1, s2, s3) = (
+              Op.identity(T.self), Op.identity(T.self), Op.identity(T.self), Op.identity(T.self)
+            )
             let start = row * reduced
-            for r in start..<start + reduced { sum = Op.accumulate(sum, x[r]) }
-            y[row] = Op.finish(sum, count: count)
+            var r = start
+            while r + 4 <= start + reduced {
+              s0 = Op.accumulate(s0, x[r])
+              s1 = Op.accumulate(s1, x[r + 1])
+              s2 = Op.accumulate(s2, x[r + 2])
+              s3 = Op.accumulate(s3, x[r + 3])
+              r += 4
+            }
+            while r < start + reduced {
+              s0 = Op.accumulate(s0, x[r])
+              r += 1
+            }
+            y[row] = Op.finish(Op.merge(Op.merge(s0, s1), Op.merge(s2, s3)), count: count)
           }
         }
       case .block(let outer, let reduced, let inner):
@@ -156,6 +172,7 @@ extension ReductionCPUExecutable {
 }
 
 extension ReduceSum: ReductionCPUExecutable {
+  @inline(__always) static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A { A.sum(a, b) }
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator { .zero }
   @inline(__always)
   static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator {
@@ -168,6 +185,7 @@ extension ReduceSum: ReductionCPUExecutable {
 
 /// Integer means truncate toward zero, as ONNX Runtime's integer division does.
 extension ReduceMean: ReductionCPUExecutable {
+  @inline(__always) static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A { A.sum(a, b) }
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator { .zero }
   @inline(__always)
   static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator {
@@ -179,6 +197,7 @@ extension ReduceMean: ReductionCPUExecutable {
 }
 
 extension ReduceMax: ReductionCPUExecutable {
+  @inline(__always) static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A { A.maximum(a, b) }
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator { T.lowest.accumulated }
   @inline(__always)
   static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator {
@@ -190,6 +209,7 @@ extension ReduceMax: ReductionCPUExecutable {
 }
 
 extension ReduceMin: ReductionCPUExecutable {
+  @inline(__always) static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A { A.minimum(a, b) }
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator { T.highest.accumulated }
   @inline(__always)
   static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator {
@@ -202,6 +222,7 @@ extension ReduceMin: ReductionCPUExecutable {
 
 /// The square root is taken in double and converted back (C casts for integers).
 extension ReduceL2: ReductionCPUExecutable {
+  @inline(__always) static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A { A.sum(a, b) }
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator { .zero }
   @inline(__always)
   static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator {

@@ -41,14 +41,14 @@ private struct SoftmaxBuilder<Op: SoftmaxCPUExecutable>: FloatingKernelBuilder {
             for k in 0..<length { maximum = Swift.max(maximum, x[k]) }
             var sum: T = 0
             if Op.logarithmic {
-              for k in 0..<length { sum += T.exp(x[k] - maximum) }
+              for k in 0..<length { y[k] = T.exp(x[k] - maximum) }
+              for k in 0..<length { sum += y[k] }
               let shift = maximum + T.log(sum)
               for k in 0..<length { y[k] = x[k] - shift }
             } else {
-              for k in 0..<length {
-                y[k] = T.exp(x[k] - maximum)
-                sum += y[k]
-              }
+              // Separate loops, so that the exponentials vectorise.
+              for k in 0..<length { y[k] = T.exp(x[k] - maximum) }
+              for k in 0..<length { sum += y[k] }
               let scale = 1 / sum
               for k in 0..<length { y[k] *= scale }
             }
