@@ -167,13 +167,17 @@ struct AxisTaps: Sendable {
   }
 
   /// The input coordinate of output cell `cell`.
+  ///
+  /// `align_corners`, `tf_crop_and_resize` and `pytorch_half_pixel` use the output size (an
+  /// integer), as onnxruntime does; onnx's reference uses `scale · input` there, which differs
+  /// when that product is not whole (Resize-11 with scale 0.75 on 11 cells).
   static func coordinate(
     _ mode: Resize.CoordinateTransformationMode, cell: Int, inputSize: Int, outputSize: Int,
     scale: Double, roi: (start: Double, end: Double)?
   ) -> Double {
     let o = Double(cell)
     let input = Double(inputSize)
-    let length = scale * input
+    let length = Double(outputSize)
     switch mode {
     case .alignCorners:
       return length == 1 ? 0 : o * (input - 1) / (length - 1)
@@ -190,7 +194,7 @@ struct AxisTaps: Sendable {
     case .halfPixel:
       return (o + 0.5) / scale - 0.5
     case .halfPixelSymmetric:
-      let adjustment = Double(outputSize) / length
+      let adjustment = length / (scale * input)
       return input / 2 * (1 - adjustment) + (o + 0.5) / scale - 0.5
     case .tfHalfPixelForNN:
       return (o + 0.5) / scale
