@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Graft builds against, when any is missing. Swift itself is expected
-# on PATH (Graft is built with Swift 6.3).
+# Installs the Debian packages Graft builds against, when any is missing, plus any packages named
+# as arguments (tools that need more, such as pip for downloading the ONNX node tests, pass them).
+# Swift itself is expected on PATH (Graft is built with Swift 6.3).
 set -euo pipefail
-packages=(pkg-config libprotobuf-c-dev libhdf5-dev libopenblas-dev)
+packages=(pkg-config libprotobuf-c-dev libhdf5-dev libopenblas-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
