@@ -41,33 +41,15 @@ extension InstanceNormalization: CPUExecutable {
   }
 }
 
-/// The mean and biased variance of `count` elements, in two passes accumulated in double.
-///
-/// Each pass keeps four partial sums (elements `k ≡ 0, 1, 2, 3 mod 4`) so that the additions do
-/// not wait on one another; the order is fixed, so results do not depend on threads.
+/// The mean and biased variance of `count` elements, in two passes accumulated in double (with
+/// `interleavedFold`, so the order is fixed).
 @inline(__always)
 func meanAndVariance<T: KernelFloat>(_ x: UnsafePointer<T>, count: Int) -> (Double, Double) {
   guard count > 0 else { return (0, 0) }
-  @inline(__always) func sum(_ term: (Int) -> Double) -> Double {
-    var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
-    var k = 0
-    while k + 4 <= count {
-      s0 += term(k)
-      s1 += term(k + 1)
-      s2 += term(k + 2)
-      s3 += term(k + 3)
-      k += 4
-    }
-    while k < count {
-      s0 += term(k)
-      k += 1
-    }
-    return (s0 + s1) + (s2 + s3)
-  }
-  let mean = sum { Double(x[$0]) } / Double(count)
-  let variance = sum { k in
+  let mean = interleavedFold(count, 0, +) { Double(x[$0]) } / Double(count)
+  let squares = interleavedFold(count, 0, +) { k in
     let d = Double(x[k]) - mean
     return d * d
   }
-  return (mean, variance / Double(count))
+  return (mean, squares / Double(count))
 }

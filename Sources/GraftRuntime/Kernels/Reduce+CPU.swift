@@ -1,12 +1,15 @@
 import GraftIR
 
-/// A reduction the CPU runs by folding the reduced elements of each output, in index order, into
-/// an accumulator (`KernelNumber.Accumulator`: float32 for float16, int64 for integers).
+/// A reduction the CPU runs by folding the reduced elements of each output into an accumulator
+/// (`KernelNumber.Accumulator`: float32 for float16, int64 for integers): in index order, or
+/// along a contiguous row with `interleavedFold`. The order depends only on the shape, so results
+/// do not depend on the thread count.
 protocol ReductionCPUExecutable: ReductionOperator, CPUExecutable {
   /// The accumulator before any element: the reduction's identity (the result for no elements).
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator
-  static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator
-  /// Two partial accumulators combined.
+  /// What one element contributes (itself, or its square for ReduceL2).
+  static func term<T: KernelNumber>(_ x: T) -> T.Accumulator
+  /// Two accumulators combined: the fold's step.
   static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A
   /// The output from the accumulator over `count` elements.
   static func finish<T: KernelNumber>(_ sum: T.Accumulator, count: Int) -> T
@@ -82,24 +85,9 @@ private struct ReductionBuilder<Op: ReductionCPUExecutable>: NumericKernelBuilde
           let x = input.pointer(T.self)
           let y = output.pointer(T.self)
           for row in rows {
-            // Four partial accumulators (elements r ≡ 0…3 mod 4) keep additions independent.
-            var (s0, s1, s2, s3) = (
-              Op.identity(T.self), Op.identity(T.self), Op.identity(T.self), Op.identity(T.self)
-            )
-            let start = row * reduced
-            var r = start
-            while r + 4 <= start + reduced {
-              s0 = Op.accumulate(s0, x[r])
-              s1 = Op.accumulate(s1, x[r + 1])
-              s2 = Op.accumulate(s2, x[r + 2])
-              s3 = Op.accumulate(s3, x[r + 3])
-              r += 4
-            }
-            while r < start + reduced {
-              s0 = Op.accumulate(s0, x[r])
-              r += 1
-            }
-            y[row] = Op.finish(Op.merge(Op.merge(s0, s1), Op.merge(s2, s3)), count: count)
+            let first = x + row * reduced
+            let sum = interleavedFold(reduced, Op.identity(T.self), Op.merge) { Op.term(first[$0]) }
+            y[row] = Op.finish(sum, count: count)
           }
         }
       case .block(let outer, let reduced, let inner):
@@ -116,7 +104,7 @@ private struct ReductionBuilder<Op: ReductionCPUExecutable>: NumericKernelBuilde
               for b in 0..<width { sums[b] = Op.identity(T.self) }
               for r in 0..<reduced {
                 let row = x + (a * reduced + r) * inner + first
-                for b in 0..<width { sums[b] = Op.accumulate(sums[b], row[b]) }
+                for b in 0..<width { sums[b] = Op.merge(sums[b], Op.term(row[b])) }
               }
               let out = y + a * inner + first
               for b in 0..<width { out[b] = Op.finish(sums[b], count: count) }
@@ -130,7 +118,7 @@ private struct ReductionBuilder<Op: ReductionCPUExecutable>: NumericKernelBuilde
           let y = output.pointer(T.self)
           for o in outputsRange {
             var sum = Op.identity(T.self)
-            for offset in offsets { sum = Op.accumulate(sum, x[base[o] + offset]) }
+            for offset in offsets { sum = Op.merge(sum, Op.term(x[base[o] + offset])) }
             y[o] = Op.finish(sum, count: count)
           }
         }
@@ -174,10 +162,7 @@ extension ReductionCPUExecutable {
 extension ReduceSum: ReductionCPUExecutable {
   @inline(__always) static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A { A.sum(a, b) }
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator { .zero }
-  @inline(__always)
-  static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator {
-    T.Accumulator.sum(sum, x.accumulated)
-  }
+  @inline(__always) static func term<T: KernelNumber>(_ x: T) -> T.Accumulator { x.accumulated }
   static func finish<T: KernelNumber>(_ sum: T.Accumulator, count: Int) -> T {
     T(accumulated: sum)
   }
@@ -187,10 +172,7 @@ extension ReduceSum: ReductionCPUExecutable {
 extension ReduceMean: ReductionCPUExecutable {
   @inline(__always) static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A { A.sum(a, b) }
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator { .zero }
-  @inline(__always)
-  static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator {
-    T.Accumulator.sum(sum, x.accumulated)
-  }
+  @inline(__always) static func term<T: KernelNumber>(_ x: T) -> T.Accumulator { x.accumulated }
   static func finish<T: KernelNumber>(_ sum: T.Accumulator, count: Int) -> T {
     T(accumulated: T.Accumulator.quotient(sum, T.Accumulator(int64: Int64(count))))
   }
@@ -199,10 +181,7 @@ extension ReduceMean: ReductionCPUExecutable {
 extension ReduceMax: ReductionCPUExecutable {
   @inline(__always) static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A { A.maximum(a, b) }
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator { T.lowest.accumulated }
-  @inline(__always)
-  static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator {
-    T.Accumulator.maximum(sum, x.accumulated)
-  }
+  @inline(__always) static func term<T: KernelNumber>(_ x: T) -> T.Accumulator { x.accumulated }
   static func finish<T: KernelNumber>(_ sum: T.Accumulator, count: Int) -> T {
     T(accumulated: sum)
   }
@@ -211,10 +190,7 @@ extension ReduceMax: ReductionCPUExecutable {
 extension ReduceMin: ReductionCPUExecutable {
   @inline(__always) static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A { A.minimum(a, b) }
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator { T.highest.accumulated }
-  @inline(__always)
-  static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator {
-    T.Accumulator.minimum(sum, x.accumulated)
-  }
+  @inline(__always) static func term<T: KernelNumber>(_ x: T) -> T.Accumulator { x.accumulated }
   static func finish<T: KernelNumber>(_ sum: T.Accumulator, count: Int) -> T {
     T(accumulated: sum)
   }
@@ -224,10 +200,8 @@ extension ReduceMin: ReductionCPUExecutable {
 extension ReduceL2: ReductionCPUExecutable {
   @inline(__always) static func merge<A: KernelNumber>(_ a: A, _ b: A) -> A { A.sum(a, b) }
   static func identity<T: KernelNumber>(_ type: T.Type) -> T.Accumulator { .zero }
-  @inline(__always)
-  static func accumulate<T: KernelNumber>(_ sum: T.Accumulator, _ x: T) -> T.Accumulator {
-    let wide = x.accumulated
-    return T.Accumulator.sum(sum, T.Accumulator.product(wide, wide))
+  @inline(__always) static func term<T: KernelNumber>(_ x: T) -> T.Accumulator {
+    T.Accumulator.product(x.accumulated, x.accumulated)
   }
   static func finish<T: KernelNumber>(_ sum: T.Accumulator, count: Int) -> T {
     T(double: sum.doubleValue.squareRoot())

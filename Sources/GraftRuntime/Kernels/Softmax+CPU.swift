@@ -3,7 +3,8 @@ import GraftIR
 /// Softmax and LogSoftmax over the axes of `normalizedAxes(rank:)`, both the per-axis meaning and
 /// `coerceTo2D`: the input is viewed as `[outer, n, inner]` with `n` the product of the normalised
 /// axes, and each of the `outer · inner` vectors of `n` elements (stride `inner`) is normalised
-/// on its own, subtracting its maximum first so that `exp` cannot overflow.
+/// on its own, subtracting its maximum first so that `exp` cannot overflow. The output holds the
+/// exponentials before it is scaled (Softmax) or overwritten by `x − max − log Σ` (LogSoftmax).
 protocol SoftmaxCPUExecutable: SoftmaxFamilyOperator, CPUExecutable {
   /// Whether the output is `log(softmax(x))` (LogSoftmax).
   static var logarithmic: Bool { get }
@@ -37,18 +38,14 @@ private struct SoftmaxBuilder<Op: SoftmaxCPUExecutable>: FloatingKernelBuilder {
           for row in rows {
             let x = input.pointer(T.self) + row * length
             let y = output.pointer(T.self) + row * length
-            var maximum = -T.infinity
-            for k in 0..<length { maximum = Swift.max(maximum, x[k]) }
-            var sum: T = 0
+            let maximum = interleavedFold(length, -T.infinity, T.maximum) { x[$0] }
+            // Exponentials in their own loop, so that it vectorises.
+            for k in 0..<length { y[k] = T.exp(x[k] - maximum) }
+            let sum = interleavedFold(length, 0, +) { y[$0] }
             if Op.logarithmic {
-              for k in 0..<length { y[k] = T.exp(x[k] - maximum) }
-              for k in 0..<length { sum += y[k] }
               let shift = maximum + T.log(sum)
               for k in 0..<length { y[k] = x[k] - shift }
             } else {
-              // Separate loops, so that the exponentials vectorise.
-              for k in 0..<length { y[k] = T.exp(x[k] - maximum) }
-              for k in 0..<length { sum += y[k] }
               let scale = 1 / sum
               for k in 0..<length { y[k] *= scale }
             }
@@ -72,11 +69,9 @@ private struct SoftmaxBuilder<Op: SoftmaxCPUExecutable>: FloatingKernelBuilder {
               for b in 0..<width { maxima[b] = Swift.max(maxima[b], x[r * inner + b]) }
             }
             for r in 0..<length {
-              for b in 0..<width {
-                let e = T.exp(x[r * inner + b] - maxima[b])
-                sums[b] += e
-                if !Op.logarithmic { y[r * inner + b] = e }
-              }
+              let (xr, yr) = (x + r * inner, y + r * inner)
+              for b in 0..<width { yr[b] = T.exp(xr[b] - maxima[b]) }
+              for b in 0..<width { sums[b] += yr[b] }
             }
             if Op.logarithmic {
               for b in 0..<width { maxima[b] += T.log(sums[b]) }
