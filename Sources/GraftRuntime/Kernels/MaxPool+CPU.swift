@@ -70,7 +70,7 @@ struct MaxPoolKernel: Sendable {
       // Without indices, a branch-free pass per window cell along each output row.
       for oo in 0..<geometry.outerPositions {
         let target = y + oo * outputRow
-        target.update(repeating: T.lowest, count: outputRow)
+        target.update(repeating: T.emptyWindowValue, count: outputRow)
         for outer in 0..<outerCells {
           let row = Int(outerRows[outer * geometry.outerPositions + oo])
           guard row >= 0 else { continue }
@@ -89,7 +89,7 @@ struct MaxPoolKernel: Sendable {
     defer { best.deallocate() }
     for oo in 0..<geometry.outerPositions {
       let target = y + oo * outputRow
-      target.update(repeating: T.lowest, count: outputRow)
+      target.update(repeating: T.emptyWindowValue, count: outputRow)
       best.update(repeating: -1, count: outputRow)
       for outer in 0..<outerCells {
         let row = Int(outerRows[outer * geometry.outerPositions + oo])
@@ -130,11 +130,15 @@ struct MaxPoolKernel: Sendable {
 
 /// Element types MaxPool compares, with the value of a window that reads no input cell.
 protocol MaxPoolElement: Comparable, TensorElement {
-  static var lowest: Self { get }
+  static var emptyWindowValue: Self { get }
 }
 
-extension Float: MaxPoolElement { static var lowest: Float { -greatestFiniteMagnitude } }
-extension Double: MaxPoolElement { static var lowest: Double { -greatestFiniteMagnitude } }
-extension Float16: MaxPoolElement { static var lowest: Float16 { -greatestFiniteMagnitude } }
-extension Int8: MaxPoolElement { static var lowest: Int8 { min } }
-extension UInt8: MaxPoolElement { static var lowest: UInt8 { min } }
+extension Float: MaxPoolElement { static var emptyWindowValue: Float { -greatestFiniteMagnitude } }
+extension Double: MaxPoolElement {
+  static var emptyWindowValue: Double { -greatestFiniteMagnitude }
+}
+extension Float16: MaxPoolElement {
+  static var emptyWindowValue: Float16 { -greatestFiniteMagnitude }
+}
+extension Int8: MaxPoolElement { static var emptyWindowValue: Int8 { min } }
+extension UInt8: MaxPoolElement { static var emptyWindowValue: UInt8 { min } }
