@@ -19,12 +19,15 @@ public struct BenchmarkReport: Sendable, Encodable {
   public var latencyMs: Latency
   /// The process's peak resident memory, in bytes.
   public var peakRSSBytes: Int
+  /// Milliseconds per timed run spent in each op type's kernels, when profiled.
+  public var opMilliseconds: [String: Double]?
 
   enum CodingKeys: String, CodingKey {
     case batch, threads, runs
     case imagesPerSecond = "images_per_second"
     case latencyMs = "latency_ms"
     case peakRSSBytes = "peak_rss_bytes"
+    case opMilliseconds = "op_milliseconds"
   }
 }
 
@@ -69,10 +72,13 @@ public func benchmarkInputs(for graph: Graph, batch: Int, shapes: [String: [Int]
 }
 
 /// Runs `session` `warmup` times untimed, then `runs` times timed.
+/// With `profile`, the timed runs also record kernel time per op type.
 public func benchmark(
-  _ session: Session, inputs: [String: Tensor], batch: Int, warmup: Int = 3, runs: Int = 10
+  _ session: Session, inputs: [String: Tensor], batch: Int, warmup: Int = 3, runs: Int = 10,
+  profile: Bool = false
 ) throws -> BenchmarkReport {
   for _ in 0..<warmup { _ = try session.run(inputs) }
+  session.profiling = profile
   var latencies: [Double] = []
   for _ in 0..<max(runs, 1) {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -87,5 +93,6 @@ public func benchmark(
     batch: batch, threads: session.pool.threads, runs: latencies.count,
     imagesPerSecond: Double(batch * latencies.count) / (total / 1000),
     latencyMs: .init(median: sorted[sorted.count / 2], min: sorted.first!, max: sorted.last!),
-    peakRSSBytes: Int(usage.ru_maxrss) * 1024)
+    peakRSSBytes: Int(usage.ru_maxrss) * 1024,
+    opMilliseconds: profile ? session.opTimes.mapValues { $0 / Double(latencies.count) } : nil)
 }

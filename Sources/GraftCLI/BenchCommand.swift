@@ -35,6 +35,9 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Values or nodes to compute instead of the model's outputs (repeatable).")
   var output: [String] = []
 
+  @Flag(help: "Also report the kernel time per op type (op_milliseconds in JSON).")
+  var profile = false
+
   @Flag(help: "Print one JSON object.")
   var json = false
 
@@ -57,7 +60,8 @@ struct BenchCommand: ParsableCommand {
         shapes[String(parts[0])] = sizes
       }
       let inputs = try benchmarkInputs(for: session.graph, batch: batch, shapes: shapes)
-      let report = try benchmark(session, inputs: inputs, batch: batch, warmup: warmup, runs: runs)
+      let report = try benchmark(
+        session, inputs: inputs, batch: batch, warmup: warmup, runs: runs, profile: profile)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -73,6 +77,14 @@ struct BenchCommand: ParsableCommand {
           "  latency \(fixed(latency.median, 2)) ms median "
             + "(min \(fixed(latency.min, 2)), max \(fixed(latency.max, 2)))")
         print("  peak memory \(fixed(Double(report.peakRSSBytes) / 1e6, 1)) MB")
+        if let times = report.opMilliseconds {
+          print("  kernel time per run by op:")
+          for (op, milliseconds) in times.sorted(by: { $0.value > $1.value }) {
+            print(
+              "    \(op.padding(toLength: 22, withPad: " ", startingAt: 0)) \(fixed(milliseconds, 2)) ms"
+            )
+          }
+        }
       }
     }
   }

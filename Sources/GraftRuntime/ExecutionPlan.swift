@@ -1,3 +1,4 @@
+import Dispatch
 import GraftIR
 
 /// A graph compiled for one set of input shapes: every shape fixed, kernels built, memory planned.
@@ -10,6 +11,7 @@ final class ExecutionPlan: @unchecked Sendable {
 
   struct Step {
     var node: String
+    var opType: String
     var kernel: any CPUKernel
     var inputs: [(location: Location, dtype: DType, shape: [Int])?]
     var outputs: [(offset: Int, dtype: DType, shape: [Int])]
@@ -100,7 +102,8 @@ final class ExecutionPlan: @unchecked Sendable {
       } catch let error as GraphError {
         throw RuntimeError.kernel(node: node.name, "\(error)")
       }
-      return Step(node: node.name, kernel: kernel, inputs: inputs, outputs: outputs)
+      return Step(
+        node: node.name, opType: node.opType, kernel: kernel, inputs: inputs, outputs: outputs)
     }
     inputs = try graph.inputs.map { input in
       let (dtype, shape) = try fixedType(input.name)
@@ -125,7 +128,11 @@ final class ExecutionPlan: @unchecked Sendable {
   }
 
   /// Runs the steps on `values` (one tensor per graph input) and returns the graph outputs.
-  func run(_ values: [String: Tensor], pool: ThreadPool) throws -> [String: Tensor] {
+  /// With `opTimes`, adds each step's wall time in milliseconds under its op type.
+  func run(
+    _ values: [String: Tensor], pool: ThreadPool,
+    opTimes: UnsafeMutablePointer<[String: Double]>? = nil
+  ) throws -> [String: Tensor] {
     for input in inputs {
       guard let value = values[input.name] else {
         throw RuntimeError.badInput("input '\(input.name)' is missing")
@@ -137,7 +144,12 @@ final class ExecutionPlan: @unchecked Sendable {
     for step in steps {
       let inputs = step.inputs.map { $0.map { tensor($0.location, $0.dtype, $0.shape) } }
       let outputs = step.outputs.map { tensor(.arena(offset: $0.offset), $0.dtype, $0.shape) }
+      let start = opTimes == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       try step.kernel.run(inputs: inputs, outputs: outputs, pool: pool)
+      if let opTimes {
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        opTimes.pointee[step.opType, default: 0] += elapsed
+      }
     }
     var results: [String: Tensor] = [:]
     for output in outputs {

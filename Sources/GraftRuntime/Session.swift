@@ -5,8 +5,9 @@ import GraftIR
 /// Runs a graph on the CPU. Built once; serves any batch size (a plan is compiled and cached per
 /// set of input shapes).
 ///
-/// The graph is cut at the requested outputs and simplified (constants folded, identities and dead
-/// nodes removed) before any plan is made. Runs are serialised: one session runs one batch at a
+/// The graph is cut at the requested outputs and simplified (constants folded, per-channel Mul and
+/// Add folded into the Conv before them, identities and dead nodes removed) before any plan is
+/// made. Runs are serialised: one session runs one batch at a
 /// time; use several sessions for concurrent runs.
 public final class Session: @unchecked Sendable {
   /// The graph the session executes, after cutting and simplification.
@@ -19,6 +20,10 @@ public final class Session: @unchecked Sendable {
   /// input): plans for them are keyed on, and specialised to, their values.
   private var valueKeyedInputs: Set<String> = []
   private var plans: [PlanKey: ExecutionPlan] = [:]
+  /// When set, runs add each op type's kernel time (milliseconds) to `opTimes`.
+  public var profiling = false
+  /// Kernel wall time per op type over the profiled runs, in milliseconds.
+  public private(set) var opTimes: [String: Double] = [:]
   private let lock = NSLock()
 
   /// Inputs of at most this many elements may become plan-time constants.
@@ -38,6 +43,7 @@ public final class Session: @unchecked Sendable {
   public init(graph: Graph, outputs: [String]? = nil, threads: Int? = nil) throws {
     var prepared = try outputs.map { try graph.cut(at: $0) } ?? graph
     try prepared.foldConstants()
+    try prepared.foldAffineIntoConvolutions()
     prepared.removeIdentities()
     prepared.removeDeadNodes()
     try prepared.inferTypes()
@@ -68,13 +74,21 @@ public final class Session: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     do {
-      return try plan(for: needed).run(needed, pool: pool)
+      return try execute(plan(for: needed), needed)
     } catch RuntimeError.dynamicShape(let message) where valueKeyedInputs.isEmpty {
       // Shapes depend on input values: specialise plans to the values of the small inputs.
       valueKeyedInputs = Set(
         needed.filter { $0.value.count <= Self.valueKeyedElementLimit }.map(\.key))
       guard !valueKeyedInputs.isEmpty else { throw RuntimeError.dynamicShape(message) }
-      return try plan(for: needed).run(needed, pool: pool)
+      return try execute(plan(for: needed), needed)
+    }
+  }
+
+  private func execute(_ plan: ExecutionPlan, _ inputs: [String: Tensor]) throws -> [String: Tensor]
+  {
+    guard profiling else { return try plan.run(inputs, pool: pool) }
+    return try withUnsafeMutablePointer(to: &opTimes) {
+      try plan.run(inputs, pool: pool, opTimes: $0)
     }
   }
 
