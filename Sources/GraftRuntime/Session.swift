@@ -6,8 +6,8 @@ import GraftIR
 /// set of input shapes).
 ///
 /// The graph is cut at the requested outputs and simplified (constants folded, per-channel Mul and
-/// Add folded into the Conv before them, identities and dead nodes removed) before any plan is
-/// made. Runs are serialised: one session runs one batch at a
+/// Add and zero spatial Pads folded into the adjacent Conv, identities and dead nodes removed)
+/// before any plan is made. Runs are serialised: one session runs one batch at a
 /// time; use several sessions for concurrent runs.
 public final class Session: @unchecked Sendable {
   /// The graph the session executes, after cutting and simplification.
@@ -44,6 +44,7 @@ public final class Session: @unchecked Sendable {
     var prepared = try outputs.map { try graph.cut(at: $0) } ?? graph
     try prepared.foldConstants()
     try prepared.foldAffineIntoConvolutions()
+    try prepared.foldPadsIntoConvolutions()
     prepared.removeIdentities()
     prepared.removeDeadNodes()
     try prepared.inferTypes()
