@@ -6,38 +6,6 @@ import Testing
 
 // MARK: - Helpers
 
-/// Runs one node: `inputs` are graph inputs, except those listed in `constants` (weights).
-private func run(
-  _ op: any Operator, _ inputs: [Tensor?], constants: Set<Int> = [], outputs: Int = 1,
-  threads: Int = 1
-) throws -> [Tensor] {
-  var graph = Graph()
-  var names: [String] = []
-  for (index, tensor) in inputs.enumerated() {
-    guard let tensor else {
-      names.append("")
-      continue
-    }
-    let name = "x\(index)"
-    names.append(name)
-    if constants.contains(index) {
-      graph.constants[name] = tensor
-    } else {
-      graph.inputs.append(ValueInfo(name: name, type: tensor.valueType))
-    }
-  }
-  let outputNames = (0..<outputs).map { "y\($0)" }
-  graph.nodes = [Node(name: "node", op: op, inputs: names, outputs: outputNames)]
-  graph.outputs = outputNames.map { ValueInfo(name: $0, type: .unknown) }
-  let session = try Session(graph: graph, threads: threads)
-  var feeds: [String: Tensor] = [:]
-  for (index, tensor) in inputs.enumerated() where !constants.contains(index) {
-    if let tensor { feeds["x\(index)"] = tensor }
-  }
-  let results = try session.run(feeds)
-  return outputNames.map { results[$0]! }
-}
-
 private func floats(_ values: [Float], _ shape: [Int]) -> Tensor { Tensor(values, shape: shape) }
 
 /// `values` as float32 with a small deterministic pattern, for shapes too big to write out.
