@@ -78,10 +78,10 @@ public struct Tensor: Sendable, CustomStringConvertible {
     case .float32: Tensor(values.map { Float($0) }, shape: shape)
     case .float16: Tensor(values.map { Float16($0) }, shape: shape)
     case .float64: Tensor(values, shape: shape)
-    case .int8: Tensor(values.map { Int8(truncatingIfNeeded: Int64(clamping: $0)) }, shape: shape)
-    case .uint8: Tensor(values.map { UInt8(truncatingIfNeeded: Int64(clamping: $0)) }, shape: shape)
-    case .int32: Tensor(values.map { Int32(truncatingIfNeeded: Int64(clamping: $0)) }, shape: shape)
-    case .int64: Tensor(values.map { Int64(clamping: $0) }, shape: shape)
+    case .int8: Tensor(values.map { Int8(truncatingIfNeeded: Int64(cCasting: $0)) }, shape: shape)
+    case .uint8: Tensor(values.map { UInt8(truncatingIfNeeded: Int64(cCasting: $0)) }, shape: shape)
+    case .int32: Tensor(values.map { Int32(truncatingIfNeeded: Int64(cCasting: $0)) }, shape: shape)
+    case .int64: Tensor(values.map { Int64(cCasting: $0) }, shape: shape)
     case .bool: Tensor(values.map { $0 != 0 }, shape: shape)
     }
   }
@@ -103,9 +103,9 @@ public struct Tensor: Sendable, CustomStringConvertible {
 }
 
 extension Int64 {
-  /// Converts a double the way C does for in-range values, saturating outside the range and
-  /// mapping NaN to 0 instead of trapping.
-  init(clamping value: Double) {
+  /// A C cast from double: toward zero; NaN gives 0 and out-of-range values saturate, where C
+  /// leaves the result undefined and Swift would trap. Shared by constant folding and kernels.
+  public init(cCasting value: Double) {
     if value.isNaN {
       self = 0
     } else if value >= 9.223372036854775807e18 {

@@ -83,22 +83,6 @@ extension KernelNumber where Self: FixedWidthInteger {
   init(accumulated: Int64) { self.init(truncatingIfNeeded: accumulated) }
 }
 
-extension Int64 {
-  /// A C cast from double: toward zero; NaN gives 0 and out-of-range values saturate, where C
-  /// leaves the result undefined and Swift would trap.
-  init(cCasting value: Double) {
-    if value.isNaN {
-      self = 0
-    } else if value >= 9.223372036854775807e18 {
-      self = .max
-    } else if value <= -9.223372036854775808e18 {
-      self = .min
-    } else {
-      self.init(value.rounded(.towardZero))
-    }
-  }
-}
-
 /// Float32's `exp`, `tanh` and `erf` are `VectorMath`'s, so that activation loops vectorise.
 extension Float: KernelFloat {
   init(int64: Int64) { self.init(int64) }
