@@ -6,9 +6,9 @@ import GraftIR
 /// set of input shapes).
 ///
 /// The graph is cut at the requested outputs and simplified (constants folded, per-channel Mul and
-/// Add and zero spatial Pads folded into the adjacent Conv, identities and dead nodes removed)
-/// before any plan is made. Runs are serialised: one session runs one batch at a
-/// time; use several sessions for concurrent runs.
+/// Add and zero spatial Pads folded into the adjacent Conv, identities and dead nodes removed, a
+/// Relu or Clip after a Conv fused into it) before any plan is made. Runs are serialised: one
+/// session runs one batch at a time; use several sessions for concurrent runs.
 public final class Session: @unchecked Sendable {
   /// The graph the session executes, after cutting and simplification.
   public let graph: Graph
@@ -48,6 +48,7 @@ public final class Session: @unchecked Sendable {
     prepared.removeIdentities()
     prepared.removeDeadNodes()
     try prepared.inferTypes()
+    prepared.fuseConvActivations()
     let missing = Set(prepared.nodes.filter { !($0.op is any CPUExecutable) }.map(\.opType))
     guard missing.isEmpty else { throw RuntimeError.missingKernels(missing.sorted()) }
     self.graph = prepared

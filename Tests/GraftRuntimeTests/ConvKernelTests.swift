@@ -111,6 +111,12 @@ struct ConvCase: Sendable, CustomTestStringConvertible {
     name: "2-D depthwise with multiplier", x: [2, 3, 6, 5], w: [6, 1, 3, 3], group: 3,
     strides: [1, 2], dilations: [1, 1], pads: [1, 1, 1, 1], output: [6, 3]),
   ConvCase(
+    name: "2-D depthwise strided dilated", x: [1, 2, 7, 9], w: [2, 1, 3, 3], group: 2,
+    strides: [2, 3], dilations: [2, 2], pads: [2, 1, 1, 2], output: [3, 3]),
+  ConvCase(
+    name: "1-D depthwise stride 3", x: [2, 3, 14], w: [3, 1, 4], group: 3, strides: [3],
+    dilations: [1], pads: [2, 0], output: [5]),
+  ConvCase(
     name: "2-D pointwise", x: [1, 5, 4, 4], w: [3, 5, 1, 1], group: 1, strides: [1, 1],
     dilations: [1, 1], pads: [0, 0, 0, 0], output: [4, 4]),
   ConvCase(

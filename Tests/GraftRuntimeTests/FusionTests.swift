@@ -1,0 +1,80 @@
+import GraftIR
+import Testing
+
+@testable import GraftRuntime
+
+/// Deterministic, irregular values in [−4, 4) so that Relu and Clip(0, 1) both cut some off.
+private func spread(_ count: Int, seed: Int) -> [Float] {
+  (0..<count).map { Float(($0 * 29 + seed * 13 + 3) % 31) / 31 * 8 - 4 }
+}
+
+/// `Conv → activation` as a graph with the activation's output (and optionally the Conv's) as
+/// graph outputs.
+private func convThenActivation(
+  _ conv: Conv, activation: any Operator, x: [Int], w: [Int], bounds: [Float] = [],
+  exposeConv: Bool = false
+) -> Graph {
+  var graph = Graph()
+  graph.inputs = [ValueInfo(name: "x", type: ValueType(.float32, x.map(Dim.fixed)))]
+  graph.constants["w"] = Tensor(spread(w.reduce(1, *), seed: 1), shape: w)
+  graph.constants["b"] = Tensor(spread(w[0], seed: 2), shape: [w[0]])
+  var activationInputs = ["conv"]
+  for (index, bound) in bounds.enumerated() {
+    graph.constants["bound\(index)"] = Tensor(scalar: bound)
+    activationInputs.append("bound\(index)")
+  }
+  graph.nodes = [
+    Node(name: "conv", op: conv, inputs: ["x", "w", "b"], outputs: ["conv"]),
+    Node(name: "act", op: activation, inputs: activationInputs, outputs: ["y"]),
+  ]
+  graph.outputs = (exposeConv ? ["conv", "y"] : ["y"]).map { ValueInfo(name: $0, type: .unknown) }
+  return graph
+}
+
+struct FusionCase: Sendable, CustomTestStringConvertible {
+  let name: String
+  let conv: Conv
+  let x: [Int]
+  let w: [Int]
+  var testDescription: String { name }
+}
+
+@Test(arguments: [
+  FusionCase(name: "im2col", conv: Conv(pads: [1, 1, 1, 1]), x: [2, 3, 9, 7], w: [5, 3, 3, 3]),
+  FusionCase(name: "pointwise", conv: Conv(), x: [2, 6, 5, 5], w: [4, 6, 1, 1]),
+  FusionCase(
+    name: "depthwise strided", conv: Conv(group: 4, pads: [0, 1, 1, 1], strides: [2, 2]),
+    x: [2, 4, 9, 10], w: [4, 1, 3, 3]),
+])
+func fusedActivationsEqualTheSeparateOps(_ test: FusionCase) throws {
+  let x = Tensor(spread(test.x.reduce(1, *), seed: 0), shape: test.x)
+  let activations: [(any Operator, [Float], (Float) -> Float)] = [
+    (Relu(), [], { $0 > 0 ? $0 : 0 }),
+    (Clip(), [0, 1], { min(max($0, 0), 1) }),
+  ]
+  for (activation, bounds, formula) in activations {
+    let fusedGraph = convThenActivation(
+      test.conv, activation: activation, x: test.x, w: test.w, bounds: bounds)
+    let fused = try Session(graph: fusedGraph, threads: 2)
+    #expect(fused.graph.nodes.map(\.opType) == ["FusedConv"])
+    let separate = try Session(
+      graph: convThenActivation(
+        test.conv, activation: activation, x: test.x, w: test.w, bounds: bounds,
+        exposeConv: true),
+      threads: 2)
+    #expect(separate.graph.nodes.map(\.opType) == ["Conv", activation.opType])
+    let expected = try separate.run(["x": x])
+    let y = try #require(try fused.run(["x": x])["y"])
+    #expect(y.elements(as: Float.self) == expected["y"]!.elements(as: Float.self))
+    #expect(
+      y.elements(as: Float.self) == expected["conv"]!.elements(as: Float.self).map(formula))
+  }
+}
+
+@Test func clipWithBoundsComputedAtRunTimeIsNotFused() throws {
+  var graph = convThenActivation(Conv(), activation: Clip(), x: [1, 2, 3, 3], w: [2, 2, 1, 1])
+  graph.inputs.append(ValueInfo(name: "upper", type: ValueType(.float32, [])))
+  graph.nodes[1].inputs = ["conv", "", "upper"]
+  let session = try Session(graph: graph, threads: 1)
+  #expect(session.graph.nodes.map(\.opType) == ["Conv", "Clip"])
+}
