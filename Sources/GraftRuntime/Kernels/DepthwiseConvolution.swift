@@ -1,43 +1,87 @@
 /// A convolution whose groups read one input channel each (depthwise), computed directly:
-/// `Y[n, m, o] = B[m] + Σ_κ W[m, 0, κ] · X[n, m / multiplier, i(o, κ)]`.
+/// `Y[n, m, o] = B[m] + Σ_κ W[m, 0, κ] · X[n, m / multiplier, o·s + κ·d − padBegin]`.
 ///
-/// Work goes one output row at a time (the last spatial axis): the row is accumulated kernel
-/// cell by kernel cell while it stays in L1, then bias and activation are applied to it. Every
-/// inner loop is a contiguous multiply-add: when the last axis has stride `s > 1`, the input
-/// plane is first split into `s` phase planes, phase `p` holding columns `p, p + s, p + 2s, …`,
-/// so that input column `o·s + κ·d − pad = (o + q)·s + p` is element `o + q` of phase `p`.
+/// Feature maps are small, so loops over single rows would be short. Instead each input plane is
+/// copied once into a zero-padded *phase grid*, after which every kernel cell is one long
+/// contiguous multiply-add over the whole plane:
+///
+/// - On axis `a`, padded coordinate `c = i + padBegin` goes to phase `c mod s` at position
+///   `⌊c / s⌋`. Each phase (a multi-index over the axes, row-major) is a dense block of
+///   `Q_a = O_a + ⌊(k_a − 1)·d_a / s_a⌋` cells per axis, row-major with strides `Qstride`.
+/// - Kernel cell `κ`, with `κ_a·d_a = q_a·s_a + p_a`, reads output `o`'s input from phase `p` at
+///   `o + q`. Embedding the outputs in the same strides (`t = Σ o_a·Qstride_a`), the cell adds
+///   `W[κ] · phase_p[t + Σ q_a·Qstride_a]` to `A[t]` for every `t < T = 1 + Σ (O_a − 1)·Qstride_a`;
+///   the `t` whose coordinates fall outside `O` are never read back.
+/// - Bias and activation are applied while copying the valid cells of `A` to `Y`.
+///
+/// Cells are accumulated three at a time over chunks of `A` that stay in L1. The grid's padding
+/// is zeroed once per scratch buffer: every plane writes the same interior cells.
 struct DepthwiseConvolution: Sendable {
   let geometry: WindowGeometry
   /// Output channels `M` and output channels per input channel.
   let channels: Int
   let channelMultiplier: Int
-  /// Stride of the last spatial axis.
-  let stride: Int
-  /// For each last-axis kernel cell: its phase plane `p` and the shift `q` within it.
-  let phase: [Int]
-  let shift: [Int]
-  /// Rows of the input plane (product of the outer input axes) and phase row length.
-  let inputRows: Int
-  let phaseRow: Int
+  /// `Q` and its row-major strides; cells per phase and number of phases (`Π s_a`).
+  let extents: [Int]
+  let gridStrides: [Int]
+  let phaseSize: Int
+  let phaseCount: Int
+  /// The flat extent `T` of the accumulator `A`.
+  let accumulated: Int
+  /// For each kernel cell, where it reads in the grid: `phase·phaseSize + Σ q_a·Qstride_a`.
+  let cellOffsets: [Int]
+  /// For each input row (outer input axes, row-major): the grid offset of its outer phase and
+  /// position, or −1 when no output reads it.
+  let inputRowTargets: [Int]
+  /// For each output row: the offset in `A` of its first cell.
+  let outputRowStarts: [Int]
 
-  init(geometry: WindowGeometry, channels: Int, channelMultiplier: Int) {
-    self.geometry = geometry
+  /// Accumulator cells per chunk (4 KB).
+  static let chunk = 1024
+
+  init(geometry g: WindowGeometry, channels: Int, channelMultiplier: Int) {
+    geometry = g
     self.channels = channels
     self.channelMultiplier = channelMultiplier
-    let last = geometry.input.count - 1
-    stride = geometry.strides[last]
-    var phase: [Int] = []
-    var shift: [Int] = []
-    for kl in 0..<geometry.kernelRow {
-      let offset = kl * geometry.dilations[last] - geometry.padBegin[last]
-      let p = (offset % stride + stride) % stride
-      phase.append(p)
-      shift.append((offset - p) / stride)
+    let rank = g.input.count
+    let extents = (0..<rank).map {
+      g.output[$0] + (g.kernel[$0] - 1) * g.dilations[$0] / g.strides[$0]
     }
-    self.phase = phase
-    self.shift = shift
-    inputRows = geometry.inputSize / max(geometry.inputRow, 1)
-    phaseRow = (geometry.inputRow + stride - 1) / stride
+    var strides = Array(repeating: 1, count: rank)
+    for a in stride(from: rank - 2, through: 0, by: -1) {
+      strides[a] = strides[a + 1] * extents[a + 1]
+    }
+    self.extents = extents
+    gridStrides = strides
+    let phaseSize = extents.reduce(1, *)
+    self.phaseSize = phaseSize
+    phaseCount = g.strides.reduce(1, *)
+    accumulated = 1 + (0..<rank).reduce(0) { $0 + (g.output[$1] - 1) * strides[$1] }
+    cellOffsets = MultiIndex(g.kernel).map { cell in
+      var phase = 0
+      var offset = 0
+      for a in 0..<rank {
+        let reach = cell[a] * g.dilations[a]
+        phase = phase * g.strides[a] + reach % g.strides[a]
+        offset += reach / g.strides[a] * strides[a]
+      }
+      return phase * phaseSize + offset
+    }
+    let outer = 0..<(rank - 1)
+    inputRowTargets = MultiIndex(outer.map { g.input[$0] }).map { row in
+      var phase = 0
+      var offset = 0
+      for a in outer {
+        let c = row[a] + g.padBegin[a]
+        guard c >= 0 && c / g.strides[a] < extents[a] else { return -1 }
+        phase = phase * g.strides[a] + c % g.strides[a]
+        offset += c / g.strides[a] * strides[a]
+      }
+      return phase * g.strides[rank - 1] * phaseSize + offset
+    }
+    outputRowStarts = MultiIndex(outer.map { g.output[$0] }).map { row in
+      outer.reduce(0) { $0 + row[$1] * strides[$1] }
+    }
   }
 
   /// Computes the output planes `items` (flat `n·M + m`) of `y`.
@@ -46,55 +90,81 @@ struct DepthwiseConvolution: Sendable {
     bias: UnsafePointer<Float>?, activation: FusedActivation?, y: UnsafeMutablePointer<Float>
   ) {
     let g = geometry
-    let phasePlane = inputRows * phaseRow
-    let phases =
-      stride > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: stride * phasePlane) : nil
-    defer { phases?.deallocate() }
+    guard g.outputSize > 0 else { return }
+    let grid = UnsafeMutablePointer<Float>.allocate(capacity: phaseCount * phaseSize)
+    grid.initialize(repeating: 0, count: phaseCount * phaseSize)
+    let sums = UnsafeMutablePointer<Float>.allocate(capacity: accumulated)
+    defer {
+      grid.deallocate()
+      sums.deallocate()
+    }
     for item in items {
       let m = item % channels
-      let plane = x + item / channelMultiplier * g.inputSize
-      let source: UnsafePointer<Float>
-      if let phases {
-        splitPhases(plane, into: phases)
-        source = UnsafePointer(phases)
-      } else {
-        source = plane
-      }
-      let rowLength = phases == nil ? g.inputRow : phaseRow
-      let filter = w + m * g.kernelSize
+      scatter(x + item / channelMultiplier * g.inputSize, into: grid)
+      accumulate(grid, filter: w + m * g.kernelSize, into: sums)
       let output = y + item * g.outputSize
-      for oo in 0..<g.outerPositions {
-        let target = output + oo * g.outputRow
-        target.update(repeating: 0, count: g.outputRow)
-        for cell in 0..<g.kernelSize {
-          let (outer, kl) = g.split(cell)
-          let row = Int(g.outerRows[outer * g.outerPositions + oo])
-          guard row >= 0 else { continue }
-          let input = source + phase[kl] * phasePlane + row * rowLength + shift[kl]
-          let weight = filter[cell]
-          for o in g.lo[kl]..<g.hi[kl] { target[o] += weight * input[o] }
-        }
+      for (row, start) in outputRowStarts.enumerated() {
+        let target = output + row * g.outputRow
+        target.update(from: sums + start, count: g.outputRow)
         activation.apply(target, count: g.outputRow, bias: bias?[m] ?? 0)
       }
     }
   }
 
-  /// Writes phase `p`'s row `r` as `phases[p·rows·phaseRow + r·phaseRow + j] = plane[r, j·s + p]`.
-  private func splitPhases(_ plane: UnsafePointer<Float>, into phases: UnsafeMutablePointer<Float>)
-  {
-    let width = geometry.inputRow
-    for r in 0..<inputRows {
-      let row = plane + r * width
-      for p in 0..<stride {
-        let target = phases + (p * inputRows + r) * phaseRow
-        var j = 0
-        var column = p
-        while column < width {
-          target[j] = row[column]
-          j += 1
-          column += stride
+  /// Copies one input plane into the interior of the phase grid. Along the last axis, phase `p`
+  /// takes every `s`-th element from the first `i` with `(i + padBegin) mod s = p`.
+  private func scatter(_ plane: UnsafePointer<Float>, into grid: UnsafeMutablePointer<Float>) {
+    let g = geometry
+    let last = g.input.count - 1
+    let (s, pad, width, extent) = (g.strides[last], g.padBegin[last], g.inputRow, extents[last])
+    let lowest = max(0, -pad)
+    for (row, target) in inputRowTargets.enumerated() where target >= 0 {
+      let source = plane + row * width
+      for p in 0..<s {
+        var i = lowest + ((p - lowest - pad) % s + s) % s
+        var q = (i + pad) / s
+        let destination = grid + target + p * phaseSize
+        if s == 1 {
+          let count = max(0, min(width - i, extent - q))
+          (destination + q).update(from: source + i, count: count)
+          continue
+        }
+        while i < width && q < extent {
+          destination[q] = source[i]
+          i += s
+          q += 1
         }
       }
+    }
+  }
+
+  /// `A[t] = Σ_κ W[κ] · grid[cellOffsets[κ] + t]` for `t < T`, chunk by chunk, three cells per
+  /// pass (the sum's order is fixed, so results do not depend on the thread count).
+  private func accumulate(
+    _ grid: UnsafePointer<Float>, filter: UnsafePointer<Float>,
+    into sums: UnsafeMutablePointer<Float>
+  ) {
+    let cells = cellOffsets.count
+    var start = 0
+    while start < accumulated {
+      let count = min(Self.chunk, accumulated - start)
+      let a = sums + start
+      a.update(repeating: 0, count: count)
+      var cell = 0
+      while cell + 3 <= cells {
+        let (w0, w1, w2) = (filter[cell], filter[cell + 1], filter[cell + 2])
+        let s0 = grid + cellOffsets[cell] + start
+        let s1 = grid + cellOffsets[cell + 1] + start
+        let s2 = grid + cellOffsets[cell + 2] + start
+        for t in 0..<count { a[t] += w0 * s0[t] + w1 * s1[t] + w2 * s2[t] }
+        cell += 3
+      }
+      while cell < cells {
+        let (weight, source) = (filter[cell], grid + cellOffsets[cell] + start)
+        for t in 0..<count { a[t] += weight * source[t] }
+        cell += 1
+      }
+      start += count
     }
   }
 }
