@@ -71,23 +71,6 @@ public func benchmarkInputs(for graph: Graph, batch: Int, shapes: [String: [Int]
   return inputs
 }
 
-/// SplitMix64 (Steele, Lea and Flood 2014): benchmark inputs are the same on every run, and made
-/// quickly (the system generator costs a system call per value; the standard library has no
-/// seedable one).
-struct SplitMix64: RandomNumberGenerator {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// Runs `session` `warmup` times untimed, then `runs` times timed.
 /// With `profile`, the timed runs also record kernel time per op type.
 public func benchmark(

@@ -111,16 +111,3 @@ func corruptedCopiesNeverCrash(fixture: String) throws {
   header.replaceSubrange(0..<min(16, header.count), with: [UInt8](repeating: 0xFF, count: 16))
   #expect(loadError(header)?.contains("not an ONNX model") == true)
 }
-
-/// A small deterministic generator so corruption tests are reproducible.
-struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}

@@ -5,23 +5,18 @@ import Testing
 
 // MARK: Helpers
 
-/// Runs one node over `inputs` (graph inputs, in order) and `constants`, returning its outputs.
+/// The shared node runner with named values: `inputs` are graph inputs, `constants` are known at
+/// plan time, and the node reads them in `inputOrder` (the inputs' order by default).
 private func run(
   _ op: any Operator, inputs: [(String, Tensor)], constants: [String: Tensor] = [:],
   inputOrder: [String]? = nil, outputs: Int = 1, threads: Int = 1
 ) throws -> [Tensor] {
-  let outputNames = (0..<outputs).map { "y\($0)" }
-  let graph = Graph(
-    inputs: inputs.map { ValueInfo(name: $0.0, type: $0.1.valueType) },
-    outputs: outputNames.map { ValueInfo(name: $0, type: .unknown) },
-    nodes: [
-      Node(
-        name: "node", op: op, inputs: inputOrder ?? inputs.map(\.0), outputs: outputNames)
-    ],
-    constants: constants)
-  let session = try Session(graph: graph, threads: threads)
-  let results = try session.run(Dictionary(uniqueKeysWithValues: inputs))
-  return outputNames.map { results[$0]! }
+  let order = inputOrder ?? inputs.map(\.0)
+  let named = Dictionary(uniqueKeysWithValues: inputs)
+  return try run(
+    op, order.map { named[$0] ?? constants[$0] },
+    constants: Set(order.indices.filter { constants[order[$0]] != nil }), outputs: outputs,
+    threads: threads)
 }
 
 /// Deterministic, irregular test values in [−0.5, 0.5).

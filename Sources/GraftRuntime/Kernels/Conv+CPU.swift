@@ -33,14 +33,8 @@ struct ConvKernel: CPUKernel {
   init(_ op: Conv, _ context: KernelContext, activation: FusedActivation? = nil) throws {
     let x = try context.shape(0)
     let w = try context.shape(1)
-    let y = context.outputShapes[0]
-    guard
-      let window = try op.window(spatialRank: x.count - 2, weight: w.map(Dim.fixed)),
-      let pads = try op.explicitPads(context.inferenceContext)
-    else { throw RuntimeError.kernel(node: context.nodeName, "Conv kernel size is unknown") }
-    geometry = WindowGeometry(
-      input: Array(x[2...]), output: Array(y[2...]), kernel: window.kernelShape,
-      strides: window.strides, dilations: window.dilations, padBegin: Array(pads[..<window.rank]))
+    let pads: [Int]
+    (geometry, pads) = try op.windowGeometry(context)
     batch = x[0]
     groups = op.group
     groupInputs = x[1] / op.group
@@ -49,7 +43,7 @@ struct ConvKernel: CPUKernel {
     self.activation = activation
     pointwise =
       geometry.kernelSize == 1 && pads.allSatisfy { $0 == 0 }
-      && window.strides.allSatisfy { $0 == 1 }
+      && geometry.strides.allSatisfy { $0 == 1 }
     depthwise =
       groupInputs == 1 && groups > 1
       ? DepthwiseConvolution(

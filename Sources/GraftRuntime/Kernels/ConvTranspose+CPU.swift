@@ -26,17 +26,7 @@ struct ConvTransposeKernel: CPUKernel {
   init(_ op: ConvTranspose, _ context: KernelContext) throws {
     let x = try context.shape(0)
     let w = try context.shape(1)
-    let y = context.outputShapes[0]
-    guard
-      let window = try op.window(spatialRank: x.count - 2, weight: w.map(Dim.fixed)),
-      let pads = try op.explicitPads(context.inferenceContext)
-    else {
-      throw RuntimeError.kernel(node: context.nodeName, "ConvTranspose kernel size is unknown")
-    }
-    // The window slides over the input cells and writes into the output grid.
-    geometry = WindowGeometry(
-      input: Array(y[2...]), output: Array(x[2...]), kernel: window.kernelShape,
-      strides: window.strides, dilations: window.dilations, padBegin: Array(pads[..<window.rank]))
+    geometry = try op.windowGeometry(context, transposed: true).geometry
     batch = x[0]
     groups = op.group
     groupInputs = x[1] / op.group

@@ -231,3 +231,37 @@ extension PoolingOperator {
     return (geometry, pads)
   }
 }
+
+/// Conv and ConvTranspose as their kernels see them: a window and resolved pads.
+protocol WindowedConvolution: Operator {
+  func window(spatialRank: Int, weight: [Dim]?) throws -> ConvolutionWindow?
+  func explicitPads(_ context: InferenceContext) throws -> [Int]?
+}
+
+extension Conv: WindowedConvolution {}
+extension ConvTranspose: WindowedConvolution {}
+
+extension WindowedConvolution {
+  /// The window of this convolution at the node's fixed shapes, and its resolved pads.
+  ///
+  /// A convolution's window slides over X and writes Y; a transposed convolution's slides over
+  /// its input cells and writes into its output grid, so with `transposed` the roles swap.
+  func windowGeometry(
+    _ context: KernelContext, transposed: Bool = false
+  ) throws -> (geometry: WindowGeometry, pads: [Int]) {
+    let x = try context.shape(0)
+    let w = try context.shape(1)
+    let y = context.outputShapes[0]
+    guard
+      let window = try window(spatialRank: x.count - 2, weight: w.map(Dim.fixed)),
+      let pads = try explicitPads(context.inferenceContext)
+    else {
+      throw RuntimeError.kernel(node: context.nodeName, "\(opType) kernel size is unknown")
+    }
+    let geometry = WindowGeometry(
+      input: Array((transposed ? y : x)[2...]), output: Array((transposed ? x : y)[2...]),
+      kernel: window.kernelShape, strides: window.strides, dilations: window.dilations,
+      padBegin: Array(pads[..<window.rank]))
+    return (geometry, pads)
+  }
+}
