@@ -26,6 +26,7 @@ let package = Package(
     .target(name: "GraftIR"),
     .target(name: "GraftONNX", dependencies: ["GraftIR", "COnnxProto", "CProtobufC"]),
     .target(name: "GraftHDF5", dependencies: ["CHDF5"]),
+    .target(name: "GraftKeras", dependencies: ["GraftIR", "GraftHDF5"]),
     .target(name: "GraftRuntime", dependencies: ["GraftIR", "COpenBLAS"]),
     .target(name: "GraftData", dependencies: ["GraftIR"]),
     .target(

@@ -12,6 +12,9 @@ public struct Graph: Sendable {
   public var types: [String: ValueType]
   /// Contents of small integer values known as dims (see `ShapeValuePropagating`).
   public var shapeValues: [String: [Dim]] = [:]
+  /// Names under which the source framework's layout of an IR value can be cut (see
+  /// `InterfaceView`); empty for ONNX models.
+  public var views: [String: InterfaceView] = [:]
 
   public init(
     name: String = "graph", inputs: [ValueInfo] = [], outputs: [ValueInfo] = [],

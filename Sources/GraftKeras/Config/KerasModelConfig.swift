@@ -1,0 +1,184 @@
+/// One output tensor of one call of a layer: Keras's `[layer, node_index, tensor_index]`.
+public struct KerasTensorReference: Hashable, Sendable, CustomStringConvertible {
+  public var layer: String
+  public var node: Int
+  public var tensor: Int
+
+  public init(layer: String, node: Int = 0, tensor: Int = 0) {
+    self.layer = layer
+    self.node = node
+    self.tensor = tensor
+  }
+
+  public var description: String { "\(layer)[\(node)][\(tensor)]" }
+}
+
+/// One layer of a model config: its class, name, `config` object and the inputs of each call.
+public struct KerasLayerConfig: Sendable {
+  public var className: String
+  public var name: String
+  public var config: JSONValue
+  /// The inputs of each call (Keras's inbound nodes), in call order.
+  public var calls: [[KerasTensorReference]]
+  /// For a model used as a layer (Functional, Model, Sequential): its own config.
+  public var nestedModel: KerasModelConfig?
+}
+
+/// A Keras model's architecture, from `model_config` / `model.to_json()` / `config.json`, with
+/// Sequential models written as the equivalent functional graph.
+///
+/// Reads both serialisations: Keras 2 (inbound nodes as `[[layer, node, tensor, kwargs], …]`) and
+/// Keras 3 (inbound nodes as `{"args": […], "kwargs": {…}}` holding `__keras_tensor__` objects
+/// with a `keras_history`); Sequential configs as a bare list of layers (Keras ≤ 2.1) or as
+/// `{"layers": […]}` with or without an InputLayer.
+public struct KerasModelConfig: Sendable {
+  public static let modelClassNames: Set<String> = ["Functional", "Model", "Sequential"]
+
+  public var className: String
+  public var name: String
+  public var layers: [KerasLayerConfig]
+  public var inputs: [KerasTensorReference]
+  public var outputs: [KerasTensorReference]
+
+  /// Parses a `{"class_name": …, "config": …}` model description.
+  public init(_ json: JSONValue) throws {
+    guard let className = json["class_name"]?.string, let config = json["config"] else {
+      throw KerasError.invalidModel("the model config has no class_name and config")
+    }
+    guard Self.modelClassNames.contains(className) else {
+      throw KerasError.invalidModel(
+        "the model is a '\(className)', not a Sequential or Functional model")
+    }
+    if className == "Sequential" {
+      try self.init(sequential: config)
+    } else {
+      try self.init(functional: config, className: className)
+    }
+  }
+
+  private init(functional config: JSONValue, className: String) throws {
+    self.className = className
+    name = config["name"]?.string ?? "model"
+    guard let layerList = config["layers"]?.array else {
+      throw KerasError.invalidModel("model '\(name)' has no layers list")
+    }
+    layers = try layerList.map { try Self.layer($0, inbound: true) }
+    inputs = try Self.references(config["input_layers"], role: "input_layers", model: name)
+    outputs = try Self.references(config["output_layers"], role: "output_layers", model: name)
+  }
+
+  private init(sequential config: JSONValue) throws {
+    className = "Sequential"
+    let layerList: [JSONValue]
+    if let list = config.array {
+      layerList = list
+      name = "sequential"
+    } else if let list = config["layers"]?.array {
+      layerList = list
+      name = config["name"]?.string ?? "sequential"
+    } else {
+      throw KerasError.invalidModel("the Sequential model has no layers list")
+    }
+    var parsed = try layerList.map { try Self.layer($0, inbound: false) }
+    guard let first = parsed.first else {
+      throw KerasError.invalidModel("the Sequential model '\(name)' has no layers")
+    }
+    if first.className != "InputLayer" {
+      // Keras 2 records the input on the first layer (`batch_input_shape`); Keras 3 on the
+      // model (`build_input_shape`).
+      guard
+        let shape = first.config["batch_input_shape"] ?? first.config["batch_shape"]
+          ?? config["build_input_shape"]
+      else {
+        throw KerasError.invalidModel(
+          "the Sequential model '\(name)' does not say its input shape (no InputLayer, "
+            + "batch_input_shape or build_input_shape)")
+      }
+      let dtype = first.config["dtype"]?.string.map(JSONValue.string) ?? .string("float32")
+      parsed.insert(
+        KerasLayerConfig(
+          className: "InputLayer", name: "\(first.name)_input",
+          config: .object(["batch_shape": shape, "dtype": dtype]), calls: [], nestedModel: nil),
+        at: 0)
+    }
+    for index in parsed.indices.dropFirst() {
+      parsed[index].calls = [[KerasTensorReference(layer: parsed[index - 1].name)]]
+    }
+    layers = parsed
+    inputs = [KerasTensorReference(layer: parsed[0].name)]
+    outputs = [KerasTensorReference(layer: parsed[parsed.count - 1].name)]
+  }
+
+  private static func layer(_ json: JSONValue, inbound: Bool) throws -> KerasLayerConfig {
+    guard let className = json["class_name"]?.string else {
+      throw KerasError.invalidModel("a layer entry has no class_name")
+    }
+    let config = json["config"] ?? .object([:])
+    guard let name = json["name"]?.string ?? config["name"]?.string else {
+      throw KerasError.invalidModel("a '\(className)' layer has no name")
+    }
+    var calls: [[KerasTensorReference]] = []
+    if inbound, let nodes = json["inbound_nodes"]?.array {
+      calls = try nodes.map { node in
+        var found: [KerasTensorReference] = []
+        try collectReferences(node, into: &found, layer: name, className: className)
+        return found
+      }
+    }
+    let nested =
+      modelClassNames.contains(className)
+      ? try KerasModelConfig(.object(["class_name": .string(className), "config": config]))
+      : nil
+    return KerasLayerConfig(
+      className: className, name: name, config: config, calls: calls, nestedModel: nested)
+  }
+
+  /// Appends the tensor references of one inbound node in argument order: Keras 2 lists of
+  /// `[layer, node, tensor(, kwargs)]`, Keras 3 `__keras_tensor__` objects inside `args`.
+  private static func collectReferences(
+    _ json: JSONValue, into found: inout [KerasTensorReference], layer: String, className: String
+  ) throws {
+    switch json {
+    case .array(let items):
+      if items.count >= 3, let source = items[0].string, let node = items[1].int,
+        let tensor = items[2].int
+      {
+        found.append(KerasTensorReference(layer: source, node: node, tensor: tensor))
+      } else {
+        for item in items {
+          try collectReferences(item, into: &found, layer: layer, className: className)
+        }
+      }
+    case .object(let members):
+      if members["class_name"]?.string == "__keras_tensor__" {
+        guard let history = members["config"]?["keras_history"]?.array, history.count == 3,
+          let source = history[0].string, let node = history[1].int, let tensor = history[2].int
+        else {
+          throw KerasError.layer(
+            name: layer, className: className, "an input tensor has no valid keras_history")
+        }
+        found.append(KerasTensorReference(layer: source, node: node, tensor: tensor))
+      } else if let args = members["args"] {
+        try collectReferences(args, into: &found, layer: layer, className: className)
+      }
+    default:
+      break
+    }
+  }
+
+  /// `input_layers` / `output_layers`: a list of `[layer, node, tensor]`, or a single one.
+  private static func references(
+    _ json: JSONValue?, role: String, model: String
+  ) throws -> [KerasTensorReference] {
+    guard let items = json?.array else {
+      throw KerasError.invalidModel("model '\(model)' has no \(role)")
+    }
+    let entries = items.first?.string != nil ? [JSONValue.array(items)] : items
+    return try entries.map { entry in
+      guard let parts = entry.array, parts.count >= 3, let layer = parts[0].string,
+        let node = parts[1].int, let tensor = parts[2].int
+      else { throw KerasError.invalidModel("model '\(model)' has a malformed \(role) entry") }
+      return KerasTensorReference(layer: layer, node: node, tensor: tensor)
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/// Every Keras layer converter; the assembler finds them by class name.
+public enum KerasLayers {
+  public static let all: [any KerasLayerConverter.Type] = [
+    DenseLayer.self
+  ]
+}
