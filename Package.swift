@@ -46,6 +46,8 @@ let package = Package(
       dependencies: ["GraftRuntime", "GraftONNX", "GraftIR", "GraftData"]),
     .testTarget(name: "GraftDataTests", dependencies: ["GraftData", "GraftIR"]),
     .testTarget(name: "GraftONNXTests", dependencies: ["GraftONNX", "GraftIR"]),
+    .testTarget(
+      name: "GraftKerasTests", dependencies: ["GraftKeras", "GraftIR", "GraftRuntime", "GraftData"]),
     .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI", "GraftData"]),
   ]
 )

@@ -106,12 +106,13 @@ public struct KerasLayerCall {
 
   // MARK: Building
 
-  /// Adds a node named after this call (`name/<suffix>` for helper nodes).
+  /// Adds a node whose output is `name/<suffix>`, or `name/<op type>` (the assembler then names
+  /// the call's final output `name`).
   @discardableResult
   public mutating func node(_ op: any Operator, _ inputs: [String], suffix: String? = nil) throws
     -> String
   {
-    try builder.node(op, inputs, output: suffix.map { "\(name)/\($0)" } ?? name)
+    try builder.node(op, inputs, output: "\(name)/\(suffix ?? op.opType)")
   }
 
   /// Adds weight tensor `tensor` as a constant named `name/<role>`.
