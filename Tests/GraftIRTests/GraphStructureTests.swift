@@ -74,6 +74,21 @@ private let input = ValueInfo(name: "x", type: ValueType(.float32, [.symbol("N")
       == ValueType(.float32, [5, 3]))
 }
 
+/// A Constant node's value reaches its consumers' inference like an initializer's would: here
+/// Resize scales written as a Constant node (PyTorch's `F.interpolate(scale_factor=2)`).
+@Test func inferenceSeesTheValuesOfConstantNodes() throws {
+  let scales = Tensor([Float(1), 1, 2, 2], shape: [4])
+  var graph = Graph(
+    inputs: [ValueInfo(name: "x", type: ValueType(.float32, [.symbol("N"), 3, 10, 15]))],
+    outputs: [ValueInfo(name: "y", type: .unknown)],
+    nodes: [
+      Node(name: "scales", op: Constant(value: scales), inputs: [], outputs: ["s"]),
+      Node(name: "resize", op: Resize(), inputs: ["x", "", "s"], outputs: ["y"]),
+    ])
+  try graph.inferTypes()
+  #expect(graph.type(of: "y") == ValueType(.float32, [.symbol("N"), 3, 20, 30]))
+}
+
 @Test func deadNodesConstantsAndInputsArePruned() {
   var graph = Graph(
     inputs: [input, ValueInfo(name: "y", type: .unknown)],

@@ -36,21 +36,58 @@ func expectClose(_ actual: Tensor, _ expected: Tensor, _ label: String) {
   }
 }
 
-/// Graft's outputs on the fixture batch equal onnxruntime's.
-@Test(arguments: runnableFixtures)
-func outputsMatchOnnxRuntime(fixture: String) throws {
+/// Runnable fixtures that also record onnxruntime's values at cut points (`cuts.json`).
+private let cutFixtures: [String] = runnableFixtures.filter {
+  FileManager.default.fileExists(
+    atPath: repository.appendingPathComponent("fixtures/onnx/\($0)/cuts.json").path)
+}
+
+/// The fixture's graph and its input batch, by graph input name.
+private func loadFixture(_ fixture: String) throws -> (graph: Graph, inputs: [String: Tensor]) {
   let folder = repository.appendingPathComponent("fixtures/onnx/\(fixture)")
   let model = try ONNXImporter.load(contentsOf: folder.appendingPathComponent("model.onnx").path)
-  let session = try Session(graph: model.graph, threads: 2)
   var inputs: [String: Tensor] = [:]
   for (index, input) in model.graph.inputs.enumerated() {
     inputs[input.name] = try NPY.read(
       contentsOf: folder.appendingPathComponent("input_\(index).npy").path)
   }
-  let results = try session.run(inputs)
-  for (index, output) in model.graph.outputs.enumerated() {
+  return (model.graph, inputs)
+}
+
+/// Graft's outputs on the fixture batch equal onnxruntime's.
+@Test(arguments: runnableFixtures)
+func outputsMatchOnnxRuntime(fixture: String) throws {
+  let folder = repository.appendingPathComponent("fixtures/onnx/\(fixture)")
+  let (graph, inputs) = try loadFixture(fixture)
+  let results = try Session(graph: graph, threads: 2).run(inputs)
+  for (index, output) in graph.outputs.enumerated() {
     let expected = try NPY.read(
       contentsOf: folder.appendingPathComponent("output_\(index).npy").path)
     expectClose(try #require(results[output.name]), expected, "\(fixture) output '\(output.name)'")
+  }
+}
+
+/// A session cut at each recorded cut point, and one cut at all of them together, computes
+/// onnxruntime's values of those intermediate tensors (`cut_<i>.npy`, names in `cuts.json`).
+@Test(arguments: cutFixtures)
+func cutPointsMatchOnnxRuntime(fixture: String) throws {
+  let folder = repository.appendingPathComponent("fixtures/onnx/\(fixture)")
+  let names = try JSONDecoder().decode(
+    [String].self, from: Data(contentsOf: folder.appendingPathComponent("cuts.json")))
+  #expect(names.count >= 2, "\(fixture): cuts.json lists \(names.count) cut points")
+  let expected = try names.indices.map {
+    try NPY.read(contentsOf: folder.appendingPathComponent("cut_\($0).npy").path)
+  }
+  let (graph, inputs) = try loadFixture(fixture)
+  for selection in names.map({ [$0] }) + [names] {
+    let session = try Session(graph: graph, outputs: selection, threads: 2)
+    #expect(session.graph.outputs.map(\.name) == selection, "\(fixture): cut at \(selection)")
+    let results = try session.run(inputs)
+    for name in selection {
+      let index = try #require(names.firstIndex(of: name))
+      expectClose(
+        try #require(results[name], "\(fixture): no value '\(name)'"), expected[index],
+        "\(fixture) cut \(selection) value '\(name)'")
+    }
   }
 }

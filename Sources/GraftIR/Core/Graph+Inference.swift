@@ -4,12 +4,18 @@ extension Graph {
   /// Declared output types (such as ONNX `value_info`) are only hints: the inferred type wins, except
   /// that an inferred unknown dim keeps a declared fixed or symbolic one. Errors from every node are
   /// collected and thrown together as `GraphError.many`, each with its node's name and op type.
+  /// Consumers of a `Constant` node see its value, as they would an initializer's (PyTorch writes
+  /// Resize scales as a Constant node, and their values decide the output shape).
   public mutating func inferTypes() throws {
     var errors: [GraphError] = []
+    var constantOutputs: [String: Tensor] = [:]
     shapeValues = [:]
     for input in inputs { types[input.name] = input.type }
     for node in nodes {
-      let context = context(for: node)
+      let context = context(for: node, known: constantOutputs)
+      if let constant = node.op as? Constant, let output = node.outputs.first, !output.isEmpty {
+        constantOutputs[output] = constant.value
+      }
       let inferred: [ValueType]
       do {
         inferred = try node.withContext {

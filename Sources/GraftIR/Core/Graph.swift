@@ -58,11 +58,12 @@ public struct Graph: Sendable {
     nodes.compactMap { node in (node.op as? UnsupportedOperator).map { (node, $0) } }
   }
 
-  /// The inference context of `node` from the current types and constants.
-  public func context(for node: Node) -> InferenceContext {
+  /// The inference context of `node` from the current types and constants; `known` adds values
+  /// known without being graph constants (outputs of `Constant` nodes during inference).
+  public func context(for node: Node, known: [String: Tensor] = [:]) -> InferenceContext {
     InferenceContext(
       inputTypes: node.inputs.map { $0.isEmpty ? nil : (type(of: $0) ?? .unknown) },
-      constants: node.inputs.map { $0.isEmpty ? nil : constants[$0] },
+      constants: node.inputs.map { $0.isEmpty ? nil : constants[$0] ?? known[$0] },
       shapeValues: node.inputs.map { $0.isEmpty ? nil : shapeValues[$0] },
       outputCount: node.outputs.count)
   }
