@@ -23,17 +23,11 @@ private let runnableFixtures: [String] = {
 /// Max |actual − expected| ≤ 1e-4 · max(1, max |expected|) for floats; equality otherwise.
 func expectClose(_ actual: Tensor, _ expected: Tensor, _ label: String) {
   #expect(actual.dtype == expected.dtype, "\(label): dtype")
-  #expect(actual.shape == expected.shape, "\(label): shape \(actual.shape) vs \(expected.shape)")
-  guard actual.shape == expected.shape else { return }
-  let a = actual.doubles()
-  let e = expected.doubles()
-  if expected.dtype.isFloatingPoint {
-    let scale = max(1, e.map(abs).max() ?? 0)
-    let worst = zip(a, e).map { abs($0 - $1) }.max() ?? 0
-    #expect(worst <= 1e-4 * scale, "\(label): max abs difference \(worst), scale \(scale)")
-  } else {
-    #expect(a == e, "\(label): values differ")
+  guard let (worst, scale) = actual.difference(from: expected) else {
+    Issue.record("\(label): shape \(actual.shape), expected \(expected.shape)")
+    return
   }
+  #expect(actual.matches(expected), "\(label): max abs difference \(worst), scale \(scale)")
 }
 
 /// Runnable fixtures that also record onnxruntime's values at cut points (`cuts.json`).
