@@ -61,6 +61,17 @@ extension HDF5Dataset {
   }
 }
 
+extension HDF5Group {
+  /// Creates a dataset holding `tensor`, with its dtype and shape.
+  public func createDataset(
+    _ path: String, tensor: Tensor, layout: HDF5DatasetLayout = .contiguous
+  ) throws -> HDF5Dataset {
+    try createDataset(
+      path, elementType: HDF5ElementType(tensor.dtype), shape: tensor.shape, layout: layout
+    ) { try $0.write(tensor) }
+  }
+}
+
 extension HDF5ElementType {
   /// The element type that stores a tensor dtype exactly.
   public init(_ dtype: DType) {

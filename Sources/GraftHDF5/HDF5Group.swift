@@ -29,9 +29,6 @@ public enum HDF5ChildOrder: Sendable {
 /// Paths given to a group's methods are relative to it (`dense/kernel:0`) or absolute
 /// (`/model_weights/dense`); `.` components are ignored and `..` is not supported, as in HDF5.
 public final class HDF5Group: HDF5Object, @unchecked Sendable {
-  /// Upper bound on the children or attributes one object may claim, against hostile counts.
-  static let maximumChildren: hsize_t = 1 << 24
-
   /// Opens the group at absolute `path`; call with the HDF5 lock held.
   init(file: HDF5FileHandle, path: String) throws {
     let site = HDF5Site(file: file.path, object: path, subject: "group '\(path)'")
@@ -42,17 +39,18 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
   /// The names of the group's children (groups, datasets and other links).
   public func childNames(order: HDF5ChildOrder = .name) throws -> [String] {
     try locked {
-      var info = H5G_info_t()
-      try site.check(status: H5Gget_info(id, &info), "list the children of")
-      guard info.nlinks <= Self.maximumChildren else {
-        throw site.error(.tooLarge, "claims \(info.nlinks) children")
-      }
       let index = try order == .creation && tracksCreationOrder() ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME
-      return try (0..<info.nlinks).map { position in
-        try Self.name(of: "child", site) { buffer, size in
-          H5Lget_name_by_idx(id, ".", index, H5_ITER_INC, position, buffer, size, graft_h5p_default())
-        }
+      var names: [String] = []
+      let status = withUnsafeMutablePointer(to: &names) { names in
+        H5Literate(
+          id, index, H5_ITER_INC, nil,
+          { _, name, _, names in
+            names!.assumingMemoryBound(to: [String].self).pointee.append(String(cString: name!))
+            return 0
+          }, names)
       }
+      try site.check(status: status, "list the children of")
+      return names
     }
   }
 
@@ -192,19 +190,6 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
     var flags: UInt32 = 0
     try site.check(status: H5Pget_link_creation_order(creation, &flags), "read the properties of")
     return flags & UInt32(H5P_CRT_ORDER_TRACKED) != 0
-  }
-
-  /// A name fetched with libhdf5's two-call protocol: `get(nil, 0)` returns the length, then
-  /// `get(buffer, length + 1)` fills it.
-  static func name(
-    of what: String, _ site: HDF5Site, _ get: (UnsafeMutablePointer<CChar>?, Int) -> Int
-  ) throws -> String {
-    let length = get(nil, 0)
-    try site.check(status: length, "read a \(what) name of")
-    guard length <= 1 << 16 else { throw site.error(.tooLarge, "has a \(what) name of \(length) bytes") }
-    var buffer = [CChar](repeating: 0, count: length + 1)
-    try site.check(status: get(&buffer, length + 1), "read a \(what) name of")
-    return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// Group (or file) creation properties that track and index the creation order of links.

@@ -14,6 +14,11 @@ public struct HDF5AttributeInfo: Sendable, Equatable {
   public let elementType: HDF5ElementType
   /// `[]` for a scalar.
   public let shape: [Int]
+
+  public init(elementType: HDF5ElementType, shape: [Int]) {
+    self.elementType = elementType
+    self.shape = shape
+  }
 }
 
 /// Attributes of groups and datasets (a file's attributes are its root group's).
@@ -25,17 +30,22 @@ extension HDF5Object {
   /// The names of this object's attributes, in alphabetical (byte) order.
   public func attributeNames() throws -> [String] {
     try locked {
-      var info = H5O_info_t()
-      try site.check(status: H5Oget_info2(id, &info, UInt32(H5O_INFO_NUM_ATTRS)), "list attributes of")
-      guard info.num_attrs <= HDF5Group.maximumChildren else {
-        throw site.error(.tooLarge, "claims \(info.num_attrs) attributes")
+      // libhdf5 1.10 lists attributes through a table that it frees wrongly (reading
+      // uninitialised slots) when an attribute message fails to decode. Looking up a name that
+      // cannot exist first decodes every attribute message, so a corrupted one fails here cleanly
+      // and the listing below only sees messages that decode.
+      try site.check(status: H5Aexists(id, "\u{1}"), "list attributes of")
+      var names: [String] = []
+      let status = withUnsafeMutablePointer(to: &names) { names in
+        H5Aiterate2(
+          id, H5_INDEX_NAME, H5_ITER_INC, nil,
+          { _, name, _, names in
+            names!.assumingMemoryBound(to: [String].self).pointee.append(String(cString: name!))
+            return 0
+          }, names)
       }
-      return try (0..<info.num_attrs).map { index in
-        try HDF5Group.name(of: "attribute", site) { buffer, size in
-          H5Aget_name_by_idx(
-            id, ".", H5_INDEX_NAME, H5_ITER_INC, index, buffer, size, graft_h5p_default())
-        }
-      }
+      try site.check(status: status, "list attributes of")
+      return names
     }
   }
 
