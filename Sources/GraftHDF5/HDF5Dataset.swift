@@ -188,7 +188,9 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
     let rank = H5Pget_chunk(creation, H5S_MAX_RANK, &dims)
     try site.check(status: rank, "read the chunk shape of")
     return try dims.prefix(Int(rank)).map { dim in
-      guard let size = Int(exactly: dim) else { throw site.error(.tooLarge, "has chunks of \(dim)") }
+      guard let size = Int(exactly: dim) else {
+        throw site.error(.tooLarge, "has chunks of \(dim)")
+      }
       return size
     }
   }

@@ -12,7 +12,8 @@ extension HDF5ElementType {
     case H5T_INTEGER:
       let sign = H5Tget_sign(type)
       try site.check(status: sign.rawValue, "read the sign of")
-      self = Self.integer(bytes: size, signed: sign == H5T_SGN_2) ?? .unsupported("\(size)-byte integer")
+      self =
+        Self.integer(bytes: size, signed: sign == H5T_SGN_2) ?? .unsupported("\(size)-byte integer")
     case H5T_FLOAT:
       self = try Self.ieeeFloat(type, bytes: size, site) ?? .unsupported("\(size)-byte float")
     case H5T_STRING:

@@ -59,9 +59,11 @@ public final class HDF5File: @unchecked Sendable {
       let id = H5Fcreate(path, flags, creation, access)
       guard id >= 0 else {
         let detail = HDF5ErrorStack.take()
-        let reason = FileManager.default.fileExists(atPath: path) && !overwrite
+        let reason =
+          FileManager.default.fileExists(atPath: path) && !overwrite
           ? "file exists" : "cannot create file"
-        throw HDF5Error(.cannotOpen, file: path, message: "cannot create '\(path)': \(reason)",
+        throw HDF5Error(
+          .cannotOpen, file: path, message: "cannot create '\(path)': \(reason)",
           detail: detail)
       }
       return HDF5FileHandle(id: id, path: path)
@@ -110,7 +112,8 @@ final class HDF5FileHandle: @unchecked Sendable {
   /// Throws `closed` when the file has been closed.
   func ensureOpen(_ site: HDF5Site) throws {
     guard isOpen else {
-      throw HDF5Error(.closed, file: path, object: site.object, message: "'\(path)': file is closed")
+      throw HDF5Error(
+        .closed, file: path, object: site.object, message: "'\(path)': file is closed")
     }
   }
 

@@ -39,7 +39,8 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
   /// The names of the group's children (groups, datasets and other links).
   public func childNames(order: HDF5ChildOrder = .name) throws -> [String] {
     try locked {
-      let index = try order == .creation && tracksCreationOrder() ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME
+      let index =
+        try order == .creation && tracksCreationOrder() ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME
       var names: [String] = []
       let status = withUnsafeMutablePointer(to: &names) { names in
         H5Literate(

@@ -31,9 +31,9 @@ extension HDF5Site {
 
 /// libhdf5's error stack, read after a failed call.
 enum HDF5ErrorStack {
-  /// The most specific message on the calling thread's error stack (where the failure was detected, e.g.
-  /// `file signature not found`), then clears the stack. Call with the HDF5 lock held, before
-  /// any other libhdf5 call, since each API call resets the stack.
+  /// The most specific message on the calling thread's error stack (where the failure was
+  /// detected, e.g. `file signature not found`), then clears the stack. Call with the HDF5 lock
+  /// held, before any other libhdf5 call, since each API call resets the stack.
   static func take() -> String? {
     var messages: [String] = []
     withUnsafeMutablePointer(to: &messages) { messagesPointer in

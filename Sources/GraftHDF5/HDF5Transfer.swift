@@ -114,7 +114,8 @@ struct HDF5Transfer {
   func write(strings: [String]) throws {
     try checkCount(strings.count)
     if let bad = strings.first(where: { $0.utf8.contains(0) }) {
-      throw site.error(.invalidArgument, "cannot store a string containing NUL: \(bad.debugDescription)")
+      throw site.error(
+        .invalidArgument, "cannot store a string containing NUL: \(bad.debugDescription)")
     }
     guard count > 0 else { return }
     switch storedType {

@@ -5,33 +5,36 @@ import Testing
 /// Missing, foreign, truncated and corrupted files, and wrong requests, each give an `HDF5Error`
 /// naming the file and the object, never a crash.
 @Suite struct BadInputTests {
-  let directory: URL
-  init() throws { directory = try temporaryDirectory() }
+  let scratch: ScratchDirectory
+  init() throws { scratch = try ScratchDirectory() }
 
   /// A copy of the fixture at `name` in the test's directory, passed through `edit`.
   func copyOfFixture(_ name: String, _ edit: (inout [UInt8]) -> Void) throws -> String {
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: mixedFixture)))
     edit(&bytes)
-    let path = directory.appendingPathComponent(name).path
+    let path = scratch.path(name)
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     return path
   }
 
   @Test func missingFile() {
-    let path = directory.appendingPathComponent("absent.h5").path
+    let path = scratch.path("absent.h5")
     let error = hdf5Error { _ = try HDF5File(opening: path) }
     #expect(error?.kind == .cannotOpen)
     #expect(error?.file == path)
     #expect(error?.description == "cannot open '\(path)': no such file")
   }
 
-  @Test(arguments: ["", "not an HDF5 file at all, just text\n", String(repeating: "\0", count: 4096)])
+  @Test(arguments: [
+    "", "not an HDF5 file at all, just text\n", String(repeating: "\0", count: 4096),
+  ])
   func foreignFiles(content: String) throws {
-    let path = directory.appendingPathComponent("foreign.h5").path
+    let path = scratch.path("foreign.h5")
     try content.write(toFile: path, atomically: false, encoding: .utf8)
     let error = hdf5Error { _ = try HDF5File(opening: path) }
     #expect(error?.kind == .cannotOpen)
-    #expect(error?.description == "cannot open '\(path)': not an HDF5 file (truncated or corrupted?)")
+    #expect(
+      error?.description == "cannot open '\(path)': not an HDF5 file (truncated or corrupted?)")
   }
 
   @Test(arguments: [1, 64, 800, 4000, 9000, 17000, 17703])
@@ -41,7 +44,9 @@ import Testing
     #expect(error?.kind == .cannotOpen)
     #expect(error?.description.hasPrefix("cannot open '\(path)': ") == true)
     if length >= 800 {
-      #expect(error?.description.contains("file is truncated (libhdf5: truncated file: eof = \(length)") == true)
+      #expect(
+        error?.description.contains("file is truncated (libhdf5: truncated file: eof = \(length)")
+          == true)
     }
   }
 
@@ -75,7 +80,8 @@ import Testing
   /// then its total size as 8 little-endian bytes.
   func globalHeap(in bytes: [UInt8]) -> Range<Int>? {
     let signature = Array("GCOL".utf8)
-    guard let start = (0..<bytes.count - 16).first(where: { Array(bytes[$0..<$0 + 4]) == signature })
+    guard
+      let start = (0..<bytes.count - 16).first(where: { Array(bytes[$0..<$0 + 4]) == signature })
     else { return nil }
     let size = bytes[start + 8..<start + 16].reversed().reduce(0) { $0 << 8 | Int($1) }
     return start..<start + size
@@ -94,7 +100,8 @@ import Testing
     #expect(kind?.description == "'\(mixedFixture)': '/model_weights' is a group, not a dataset")
     let attribute = hdf5Error { _ = try file.root.group("data").stringAttribute("layer_names") }
     #expect(attribute?.kind == .missingObject)
-    #expect(attribute?.description == "'\(mixedFixture)': no attribute 'layer_names' on group '/data'")
+    #expect(
+      attribute?.description == "'\(mixedFixture)': no attribute 'layer_names' on group '/data'")
     let split = hdf5Error { _ = try file.root.splitStringArrayAttribute("weight_names") }
     #expect(split?.description.contains("no attribute 'weight_names' (nor 'weight_names0'") == true)
     let parent = hdf5Error { _ = try file.root.group("../up") }
@@ -106,35 +113,47 @@ import Testing
     let data = try file.root.group("data")
     let narrowing = hdf5Error { _ = try data.dataset("i64").read(as: Float.self) }
     #expect(narrowing?.kind == .typeMismatch)
-    #expect(narrowing?.description == "'\(mixedFixture)': dataset '/data/i64' has dtype int64, expected float32")
+    #expect(
+      narrowing?.description
+        == "'\(mixedFixture)': dataset '/data/i64' has dtype int64, expected float32")
     let sign = hdf5Error { _ = try data.dataset("i32").read(as: UInt32.self) }
-    #expect(sign?.description.hasSuffix("dataset '/data/i32' has dtype int32, expected uint32") == true)
+    #expect(
+      sign?.description.hasSuffix("dataset '/data/i32' has dtype int32, expected uint32") == true)
     let strings = hdf5Error { _ = try data.dataset("f64").readStrings() }
     #expect(strings?.description.hasSuffix("has dtype float64, expected strings") == true)
     let number = hdf5Error { _ = try file.root.attribute("layer_names", as: Int64.self) }
     #expect(
       number?.description
-        == "'\(mixedFixture)': attribute 'layer_names' of '/' has dtype fixed-length string (9 bytes), expected int64")
+        == "'\(mixedFixture)': attribute 'layer_names' of '/' has dtype "
+        + "fixed-length string (9 bytes), expected int64")
     let many = hdf5Error { _ = try file.root.stringAttribute("layer_names") }
     #expect(many?.kind == .shapeMismatch)
-    #expect(many?.description.hasSuffix("attribute 'layer_names' of '/' holds 3 elements, expected one") == true)
+    #expect(
+      many?.description.hasSuffix("attribute 'layer_names' of '/' holds 3 elements, expected one")
+        == true)
     let uint64 = hdf5Error { _ = try data.dataset("names").readTensor() }
-    #expect(uint64?.description.hasSuffix("has dtype variable-length string, which no tensor dtype holds") == true)
+    #expect(
+      uint64?.description.hasSuffix("has dtype variable-length string, which no tensor dtype holds")
+        == true)
   }
 
   @Test func readOnlyFilesRefuseWrites() throws {
     let file = try HDF5File(opening: mixedFixture)
     let error = hdf5Error { try file.root.setAttribute("new", Int64(1)) }
     #expect(error?.kind == .libraryFailure)
-    #expect(error?.description.hasPrefix("'\(mixedFixture)': cannot create attribute 'new' of '/'") == true)
+    #expect(
+      error?.description.hasPrefix("'\(mixedFixture)': cannot create attribute 'new' of '/'")
+        == true)
   }
 
   @Test func writesOfTheWrongTypeOrCount() throws {
-    let path = directory.appendingPathComponent("w.h5").path
+    let path = scratch.path("w.h5")
     let file = try HDF5File(creating: path)
     let dataset = try file.root.createDataset("features", elementType: .float32, shape: [2])
     let wider = hdf5Error { try dataset.write([1, 2] as [Double]) }
-    #expect(wider?.description == "'\(path)': dataset '/features' has dtype float32, cannot store float64 values")
+    #expect(
+      wider?.description
+        == "'\(path)': dataset '/features' has dtype float32, cannot store float64 values")
     let count = hdf5Error { try dataset.write([1, 2, 3] as [Float]) }
     #expect(count?.description == "'\(path)': dataset '/features' holds 2 elements, cannot write 3")
     let nul = hdf5Error { try file.root.setAttribute("s", "a\u{0}b") }
@@ -143,11 +162,12 @@ import Testing
     let long = hdf5Error { try fixed.write(strings: ["abc"]) }
     #expect(long?.description.hasSuffix("holds strings of at most 2 bytes, \"abc\" has 3") == true)
     let exists = hdf5Error { _ = try file.root.createGroup("features") }
-    #expect(exists?.description == "'\(path)': cannot create group '/features': a dataset exists there")
+    #expect(
+      exists?.description == "'\(path)': cannot create group '/features': a dataset exists there")
   }
 
   @Test func creatingOverAnExistingFileNeedsOverwrite() throws {
-    let path = directory.appendingPathComponent("existing.h5").path
+    let path = scratch.path("existing.h5")
     try HDF5File(creating: path).close()
     let error = hdf5Error { _ = try HDF5File(creating: path) }
     #expect(error?.kind == .cannotOpen)
@@ -174,7 +194,8 @@ func readEverything(in file: HDF5File) throws {
       case .fixedString, .variableString: _ = try object.stringArrayAttribute(name)
       case .bool: _ = try object.attribute(name, as: Bool.self)
       case .uint64: _ = try object.attribute(name, as: UInt64.self)
-      case let type where type.converts(to: .float64): _ = try object.attribute(name, as: Double.self)
+      case let type where type.converts(to: .float64):
+        _ = try object.attribute(name, as: Double.self)
       default: _ = try object.attribute(name, as: Int64.self)
       }
     }

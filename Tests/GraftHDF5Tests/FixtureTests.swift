@@ -14,7 +14,8 @@ import Testing
     #expect(try root.attributeInfo("backend").elementType == .variableString)
     #expect(try root.stringAttribute("keras_version") == "2.15.0")
     #expect(try root.attributeInfo("keras_version").elementType == .fixedString(length: 6))
-    #expect(try root.stringAttribute("model_config") == #"{"class_name": "Sequential", "name": "café"}"#)
+    #expect(
+      try root.stringAttribute("model_config") == #"{"class_name": "Sequential", "name": "café"}"#)
     #expect(try root.stringArrayAttribute("layer_names") == ["dense", "dropout_1", "out"])
     #expect(
       try root.attributeInfo("layer_names")
@@ -56,7 +57,9 @@ import Testing
     #expect(kernel.path == "/model_weights/dense/dense/kernel:0")
     #expect(try kernel.shape == [3, 4])
     #expect(try kernel.read(as: Float.self) == (0..<12).map { Float($0) / 2 })
-    #expect(try dense.dataset("/model_weights/dense/dense/bias:0").read() == [0.1, 0.2, 0.3, 0.4] as [Float])
+    #expect(
+      try dense.dataset("/model_weights/dense/dense/bias:0").read() == [0.1, 0.2, 0.3, 0.4]
+        as [Float])
   }
 
   @Test func numericDatasetsOfEveryType() throws {

@@ -5,8 +5,12 @@ import Testing
 
 /// Writes datasets and attributes of every type, reopens the file and reads them back.
 @Suite struct RoundTripTests {
+  let scratch: ScratchDirectory
   let path: String
-  init() throws { path = try temporaryDirectory().appendingPathComponent("round.h5").path }
+  init() throws {
+    scratch = try ScratchDirectory()
+    path = scratch.path("round.h5")
+  }
 
   /// Writes `values` as a `[2, 3]` dataset and a 1-D attribute of `T`, reads both back exactly.
   func roundTrip<T: HDF5Element & Equatable>(_ values: [T]) throws {
@@ -26,7 +30,8 @@ import Testing
     #expect(try dataset.read(as: T.self) == values)
     #expect(try dataset.attribute("copy", as: T.self) == values)
     #expect(try dataset.scalarAttribute("first", as: T.self) == values[0])
-    #expect(try dataset.attributeInfo("copy") == HDF5AttributeInfo(elementType: T.hdf5Type, shape: [6]))
+    #expect(
+      try dataset.attributeInfo("copy") == HDF5AttributeInfo(elementType: T.hdf5Type, shape: [6]))
   }
 
   @Test func everyNumericType() throws {
@@ -119,7 +124,8 @@ import Testing
 
   @Test(arguments: DType.allCases)
   func tensors(dtype: DType) throws {
-    let tensor = Tensor.converting([0, 1, 2, 3, 4, 5, -1, 7] as [Double], to: dtype, shape: [2, 2, 2])
+    let tensor = Tensor.converting(
+      [0, 1, 2, 3, 4, 5, -1, 7] as [Double], to: dtype, shape: [2, 2, 2])
     do {
       let file = try HDF5File(creating: path, overwrite: true)
       let dataset = try file.root.createDataset("t", tensor: tensor)

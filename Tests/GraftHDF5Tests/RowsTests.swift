@@ -6,8 +6,12 @@ import Testing
 /// The feature cache's pattern: an extendable, chunked, compressed dataset grown batch by batch
 /// and read back by row ranges.
 @Suite struct RowsTests {
+  let scratch: ScratchDirectory
   let path: String
-  init() throws { path = try temporaryDirectory().appendingPathComponent("rows.h5").path }
+  init() throws {
+    scratch = try ScratchDirectory()
+    path = scratch.path("rows.h5")
+  }
 
   @Test func appendBatchesThenReadRowRanges() throws {
     let width = 5
@@ -41,9 +45,10 @@ import Testing
     #expect(try features.readTensor(rows: 20..<23).shape == [3, width])
     #expect(try features.read(as: Float.self) == (0..<23).flatMap(row))
     #expect(try file.root.dataset("labels").readRows(3..<6, as: Int64.self) == [0, 1, 2])
-    #expect(try file.root.dataset("ids").readStrings(rows: 21..<23) == [
-      "class_0/img_21.jpg", "class_1/img_22.jpg",
-    ])
+    #expect(
+      try file.root.dataset("ids").readStrings(rows: 21..<23) == [
+        "class_0/img_21.jpg", "class_1/img_22.jpg",
+      ])
     #expect(try file.root.scalarAttribute("rows_complete", as: Int64.self) == 23)
   }
 
@@ -56,8 +61,11 @@ import Testing
     #expect(try dataset.shape == [5, 2, 2])
     try dataset.resize(rows: 3)
     try dataset.appendRows((100..<104).map(Float.init))
-    #expect(try dataset.read(as: Float.self) == (0..<12).map(Float.init) + (100..<104).map(Float.init))
-    let wrongRow = hdf5Error { try dataset.appendRows(Tensor([1, 2, 3] as [Float], shape: [1, 3])) }
+    #expect(
+      try dataset.read(as: Float.self) == (0..<12).map(Float.init) + (100..<104).map(Float.init))
+    let wrongRow = hdf5Error {
+      try dataset.appendRows(Tensor([1, 2, 3] as [Float], shape: [1, 3]))
+    }
     #expect(wrongRow?.kind == .shapeMismatch)
     #expect(wrongRow?.description.contains("rows of shape [2, 2]") == true)
     let partialRow = hdf5Error { try dataset.appendRows([1, 2, 3] as [Float]) }
@@ -72,7 +80,8 @@ import Testing
     #expect(error?.kind == .shapeMismatch)
     #expect(error?.description.contains("dataset '/fixed' cannot grow to 4 rows") == true)
     let outside = hdf5Error { _ = try dataset.readRows(2..<5, as: Int32.self) }
-    #expect(outside?.description == "'\(path)': dataset '/fixed' has 3 rows, cannot select rows 2..<5")
+    #expect(
+      outside?.description == "'\(path)': dataset '/fixed' has 3 rows, cannot select rows 2..<5")
   }
 
   @Test func layoutsThatDoNotFitTheShapeAreRefused() throws {
