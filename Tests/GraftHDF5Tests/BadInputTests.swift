@@ -166,6 +166,22 @@ import Testing
       exists?.description == "'\(path)': cannot create group '/features': a dataset exists there")
   }
 
+  /// A dataset claiming more elements than memory holds is refused before any allocation; its
+  /// rows can still be read in ranges.
+  @Test func absurdSizesAreRefusedBeforeAllocating() throws {
+    let path = scratch.path("huge.h5")
+    let file = try HDF5File(creating: path)
+    let huge = try file.root.createDataset(
+      "huge", elementType: .float32, shape: [1 << 40], layout: .chunked([1024]))
+    let error = hdf5Error { _ = try huge.read(as: Float.self) }
+    #expect(error?.kind == .tooLarge)
+    #expect(
+      error?.description
+        == "'\(path)': dataset '/huge' needs \(4 << 40) bytes, more than this machine's memory")
+    #expect(hdf5Error { _ = try huge.readTensor() }?.kind == .tooLarge)
+    #expect(try huge.readRows(5..<8, as: Float.self) == [0, 0, 0])
+  }
+
   @Test func creatingOverAnExistingFileNeedsOverwrite() throws {
     let path = scratch.path("existing.h5")
     try HDF5File(creating: path).close()
