@@ -25,7 +25,7 @@ let package = Package(
 
     .target(name: "GraftIR"),
     .target(name: "GraftONNX", dependencies: ["GraftIR", "COnnxProto", "CProtobufC"]),
-    .target(name: "GraftHDF5", dependencies: ["CHDF5"]),
+    .target(name: "GraftHDF5", dependencies: ["GraftIR", "CHDF5"]),
     .target(name: "GraftKeras", dependencies: ["GraftIR", "GraftHDF5"]),
     .target(name: "GraftRuntime", dependencies: ["GraftIR", "COpenBLAS"]),
     .target(name: "GraftData", dependencies: ["GraftIR"]),
@@ -46,6 +46,7 @@ let package = Package(
       dependencies: ["GraftRuntime", "GraftONNX", "GraftIR", "GraftData"]),
     .testTarget(name: "GraftDataTests", dependencies: ["GraftData", "GraftIR"]),
     .testTarget(name: "GraftONNXTests", dependencies: ["GraftONNX", "GraftIR"]),
+    .testTarget(name: "GraftHDF5Tests", dependencies: ["GraftHDF5", "GraftIR"]),
     .testTarget(
       name: "GraftKerasTests", dependencies: ["GraftKeras", "GraftIR", "GraftRuntime", "GraftData"]),
     .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI", "GraftData"]),
