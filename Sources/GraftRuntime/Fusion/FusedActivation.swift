@@ -33,26 +33,38 @@ enum FusedActivation: Hashable, Sendable {
     }
   }
 
-  /// Replaces `values[i]` by `activation(values[i] + bias)` for `i` in `0..<count`.
-  func apply(_ values: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
+  /// `target[i] = activation(source[i] + bias)` for `i` in `0..<count`; `source` may be
+  /// `target`.
+  func apply(
+    _ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int,
+    bias: Float
+  ) {
     switch self {
     case .relu:
       for i in 0..<count {
-        let x = values[i] + bias
-        values[i] = x > 0 ? x : 0
+        let x = source[i] + bias
+        target[i] = x > 0 ? x : 0
       }
     case .clip(let lower, let upper):
-      for i in 0..<count { values[i] = Swift.min(Swift.max(values[i] + bias, lower), upper) }
+      for i in 0..<count { target[i] = Swift.min(Swift.max(source[i] + bias, lower), upper) }
     }
   }
 }
 
 extension Optional where Wrapped == FusedActivation {
-  /// Adds `bias` to `values[0..<count]` and applies the activation, if any.
-  func apply(_ values: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
+  /// `target[i] = activation(source[i] + bias)`, or `source[i] + bias` without an activation.
+  func apply(
+    _ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int,
+    bias: Float
+  ) {
     switch self {
-    case .some(let activation): activation.apply(values, count: count, bias: bias)
-    case .none: for i in 0..<count { values[i] += bias }
+    case .some(let activation): activation.apply(source, into: target, count: count, bias: bias)
+    case .none: for i in 0..<count { target[i] = source[i] + bias }
     }
+  }
+
+  /// Adds `bias` to `values[0..<count]` and applies the activation, if any, in place.
+  func apply(_ values: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
+    apply(values, into: values, count: count, bias: bias)
   }
 }

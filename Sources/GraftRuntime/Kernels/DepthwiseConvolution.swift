@@ -104,9 +104,9 @@ struct DepthwiseConvolution: Sendable {
       accumulate(grid, filter: w + m * g.kernelSize, into: sums)
       let output = y + item * g.outputSize
       for (row, start) in outputRowStarts.enumerated() {
-        let target = output + row * g.outputRow
-        target.update(from: sums + start, count: g.outputRow)
-        activation.apply(target, count: g.outputRow, bias: bias?[m] ?? 0)
+        activation.apply(
+          sums + start, into: output + row * g.outputRow, count: g.outputRow,
+          bias: bias?[m] ?? 0)
       }
     }
   }
@@ -121,18 +121,14 @@ struct DepthwiseConvolution: Sendable {
     for (row, target) in inputRowTargets.enumerated() where target >= 0 {
       let source = plane + row * width
       for p in 0..<s {
-        var i = lowest + ((p - lowest - pad) % s + s) % s
-        var q = (i + pad) / s
-        let destination = grid + target + p * phaseSize
+        let first = lowest + ((p - lowest - pad) % s + s) % s
+        let q = (first + pad) / s
+        let count = max(0, min((width - first + s - 1) / s, extent - q))
+        let destination = grid + target + p * phaseSize + q
         if s == 1 {
-          let count = max(0, min(width - i, extent - q))
-          (destination + q).update(from: source + i, count: count)
-          continue
-        }
-        while i < width && q < extent {
-          destination[q] = source[i]
-          i += s
-          q += 1
+          destination.update(from: source + first, count: count)
+        } else {
+          for j in 0..<count { destination[j] = source[first + j * s] }
         }
       }
     }
