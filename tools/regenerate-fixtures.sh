@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every golden fixture (fixtures/**/generate.py) with the reference venv's python,
-# from the repository root. Optional arguments restrict it to fixture folders, e.g.
+# and every Keras layer script (fixtures/keras_layers/*.py), from the repository root. Optional
+# arguments restrict it to fixture folders, e.g.
 #   tools/regenerate-fixtures.sh fixtures/onnx/resnet_keras
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,10 @@ if [ "$#" -gt 0 ]; then
   scripts=()
   for folder in "$@"; do scripts+=("${folder%/}/generate.py"); done
 else
-  mapfile -t scripts < <(find fixtures -name generate.py | sort)
+  mapfile -t scripts < <(
+    find fixtures -name generate.py
+    find fixtures/keras_layers -maxdepth 1 -name '*.py' ! -name common.py
+  ) && mapfile -t scripts < <(printf '%s\n' "${scripts[@]}" | sort)
 fi
 for script in "${scripts[@]}"; do
   echo "== $script"
