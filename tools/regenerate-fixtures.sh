@@ -11,10 +11,10 @@ if [ "$#" -gt 0 ]; then
   scripts=()
   for folder in "$@"; do scripts+=("${folder%/}/generate.py"); done
 else
-  mapfile -t scripts < <(
+  mapfile -t scripts < <({
     find fixtures -name generate.py
     find fixtures/keras_layers -maxdepth 1 -name '*.py' ! -name common.py
-  ) && mapfile -t scripts < <(printf '%s\n' "${scripts[@]}" | sort)
+  } | sort)
 fi
 for script in "${scripts[@]}"; do
   echo "== $script"
