@@ -52,7 +52,7 @@ private func message(_ body: () throws -> Graph) -> String {
   ),
   (
     "Conv2D", #""filters": 4, "kernel_size": [3, 3], "padding": "causal""#,
-    "unsupported padding 'causal' (expected 'valid', 'same')"
+    "unsupported padding 'causal' (expected 'valid' or 'same')"
   ),
   (
     "Conv2D", #""filters": 4, "kernel_size": [3, 3], "groups": 2"#,
@@ -77,7 +77,7 @@ private func message(_ body: () throws -> Graph) -> String {
   ),
   (
     "Conv2DTranspose", #""filters": 4, "kernel_size": [3, 3], "padding": "full""#,
-    "unsupported padding 'full' (expected valid or same)"
+    "unsupported padding 'full' (expected 'valid' or 'same')"
   ),
   (
     "UpSampling2D", #""size": [2, 2], "interpolation": "area""#,
@@ -141,4 +141,14 @@ func convolutionFamilyRefusesUnsupportedConfigs(
   #expect(transposes.count == 1)
   #expect(transposes.first?.inputs == graph.inputs.map(\.name))
   #expect(graph.nodes.filter { $0.op is Conv }.count == 5)
+}
+
+/// Configs without `strides` (hand-written or old files): a convolution steps by 1, a pooling by
+/// its pool size.
+@Test func stridesDefaultToOneForConvolutionsAndToThePoolSizeForPoolings() throws {
+  let conv = try assemble(
+    "Conv2D", #""filters": 2, "kernel_size": [3, 3]"#, weights: [[3, 3, 3, 2], [2]])
+  #expect(conv.type(of: conv.outputs[0].name)?.shape == [.symbol("N"), 5, 7, 2])
+  let pool = try assemble("MaxPooling2D", #""pool_size": [2, 3]"#)
+  #expect(pool.type(of: pool.outputs[0].name)?.shape == [.symbol("N"), 3, 3, 3])
 }

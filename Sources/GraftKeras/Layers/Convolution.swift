@@ -14,8 +14,7 @@ enum ConvolutionLayer: KerasLayerConverter {
   static func convert(_ call: inout KerasLayerCall) throws -> [KerasTensor] {
     let input = try call.featureMapInput(spatialRank: try call.spatialRank())
     let rank = input.spatial.count
-    let window = try SlidingWindow(
-      call, input: input, kernelKey: "kernel_size", dilated: true, allowCausal: rank == 1)
+    let window = try SlidingWindow(call, input: input, allowCausal: rank == 1)
     let filters = try call.int("filters")
     let groups = try call.int("groups", default: 1)
     let channels = try call.channels(of: input)

@@ -11,7 +11,8 @@ import GraftIR
 /// `total = max((in − 1)·s + span − out, 0)` cells, `total / 2` of them at the start. The IR pads
 /// and output_padding say the same: `excess = (in − 1)·s + span − out` (independent of `in`),
 /// `begin = max(excess, 0) / 2`, and the rest `excess − begin` cropped at the end when
-/// positive, added as output_padding when negative.
+/// positive, added as output_padding when negative. (The window's own pads, those of a forward
+/// convolution, are not used.)
 enum ConvolutionTransposeLayer: KerasLayerConverter {
   static let classNames = [
     "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "Convolution2DTranspose",
@@ -21,44 +22,25 @@ enum ConvolutionTransposeLayer: KerasLayerConverter {
   static func convert(_ call: inout KerasLayerCall) throws -> [KerasTensor] {
     let input = try call.featureMapInput(spatialRank: try call.spatialRank())
     let rank = input.spatial.count
-    let ones = Array(repeating: 1, count: rank)
-    let kernelSize = try call.ints("kernel_size", rank: rank)
-    let strides = try call.ints("strides", rank: rank, default: ones)
-    let dilations = try call.ints("dilation_rate", rank: rank, default: ones)
-    guard (kernelSize + strides + dilations).allSatisfy({ $0 > 0 }) else {
-      throw call.error(
-        "kernel_size \(kernelSize), strides \(strides) and dilation_rate \(dilations) should be "
-          + "positive")
-    }
-    guard dilations == ones || strides == ones else {
-      throw call.error(
-        "dilation_rate \(dilations) with strides \(strides): TensorFlow does not run a dilated "
-          + "window with strides > 1")
-    }
+    let window = try SlidingWindow(call, input: input)
     guard try call.int("groups", default: 1) == 1 else {
       throw call.error("groups other than 1 are not supported")
     }
     let outputPadding =
       call.config["output_padding"]?.isNull == false
       ? try call.ints("output_padding", rank: rank) : nil
-    let same: Bool
-    switch try call.string("padding", default: "valid").lowercased() {
-    case "valid": same = false
-    case "same": same = true
-    case let other: throw call.error("unsupported padding '\(other)' (expected valid or same)")
-    }
     var begins: [Int] = []
     var ends: [Int] = []
     var extra: [Int] = []
     for axis in 0..<rank {
-      let span = dilations[axis] * (kernelSize[axis] - 1) + 1
-      let stride = strides[axis]
+      let span = window.dilations[axis] * (window.kernel[axis] - 1) + 1
+      let stride = window.strides[axis]
       if let padding = outputPadding?[axis], !(0..<stride).contains(padding) {
         throw call.error(
           "output_padding \(outputPadding ?? []) should be at least 0 and less than the strides")
       }
       let excess: Int
-      switch (same, outputPadding?[axis]) {
+      switch (window.isSame, outputPadding?[axis]) {
       case (false, nil): excess = span - max(span, stride)
       case (false, let padding?): excess = -padding
       case (true, nil): excess = span - stride
@@ -71,7 +53,7 @@ enum ConvolutionTransposeLayer: KerasLayerConverter {
     }
     let filters = try call.int("filters")
     let channels = try call.channels(of: input)
-    let kernel = try call.weight(0, role: "kernel", shape: kernelSize + [filters, channels])
+    let kernel = try call.weight(0, role: "kernel", shape: window.kernel + [filters, channels])
     var inputs = [
       input.value,
       call.constant(kernel.permutingAxes([rank + 1, rank] + Array(0..<rank)), role: "kernel"),
@@ -81,8 +63,8 @@ enum ConvolutionTransposeLayer: KerasLayerConverter {
         call.constant(try call.weight(1, role: "bias", shape: [filters]), role: "bias"))
     }
     let op = ConvTranspose(
-      dilations: dilations, kernelShape: kernelSize, outputPadding: extra, pads: begins + ends,
-      strides: strides)
+      dilations: window.dilations, kernelShape: window.kernel, outputPadding: extra,
+      pads: begins + ends, strides: window.strides)
     var output = try call.node(op, inputs)
     output = try call.activation(try call.activationName(), output, layout: input.layout)
     return [KerasTensor(value: output, layout: input.layout)]

@@ -7,9 +7,10 @@ enum DepthwiseConvolutionLayer: KerasLayerConverter {
 
   static func convert(_ call: inout KerasLayerCall) throws -> [KerasTensor] {
     let input = try call.featureMapInput(spatialRank: try call.spatialRank())
-    let window = try SlidingWindow(call, input: input, kernelKey: "kernel_size", dilated: true)
+    let window = try SlidingWindow(call, input: input)
     var output = try call.depthwiseConvolution(
-      input, window: window, bias: try call.bool("use_bias", default: true))
+      input, window: window, bias: try call.bool("use_bias", default: true)
+    ).value
     output = try call.activation(try call.activationName(), output, layout: input.layout)
     return [KerasTensor(value: output, layout: input.layout)]
   }
@@ -21,10 +22,10 @@ extension KerasLayerCall {
   ///
   /// Output channel `c·multiplier + m` is input channel `c` convolved with kernel
   /// `[…, c, m]`: the Keras kernel, read as `[k…, C·multiplier]`, becomes the IR weight
-  /// `[C·multiplier, 1, k1, …, kk]`.
+  /// `[C·multiplier, 1, k1, …, kk]`. Returns the output and its channel count `C·multiplier`.
   mutating func depthwiseConvolution(
     _ input: FeatureMap, window: SlidingWindow, bias: Bool
-  ) throws -> String {
+  ) throws -> (value: String, channels: Int) {
     let rank = input.spatial.count
     let channels = try channels(of: input)
     let multiplier = try int("depth_multiplier", default: 1)
@@ -39,6 +40,6 @@ extension KerasLayerCall {
     if bias {
       inputs.append(constant(try weight(1, role: "bias", shape: [outputs]), role: "bias"))
     }
-    return try node(window.conv(group: channels), inputs, suffix: "depthwise")
+    return (try node(window.conv(group: channels), inputs, suffix: "depthwise"), outputs)
   }
 }

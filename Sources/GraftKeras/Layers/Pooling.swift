@@ -13,7 +13,7 @@ enum PoolingLayer: KerasLayerConverter {
 
   static func convert(_ call: inout KerasLayerCall) throws -> [KerasTensor] {
     let input = try call.featureMapInput(spatialRank: try call.spatialRank())
-    let window = try SlidingWindow(call, input: input, kernelKey: "pool_size", dilated: false)
+    let window = try SlidingWindow(call, input: input, pooling: true)
     let op: any Operator =
       call.layer.className.hasPrefix("Max")
       ? MaxPool(

@@ -11,11 +11,10 @@ enum SeparableConvolutionLayer: KerasLayerConverter {
   static func convert(_ call: inout KerasLayerCall) throws -> [KerasTensor] {
     let input = try call.featureMapInput(spatialRank: try call.spatialRank())
     let rank = input.spatial.count
-    let window = try SlidingWindow(call, input: input, kernelKey: "kernel_size", dilated: true)
+    let window = try SlidingWindow(call, input: input)
     let filters = try call.int("filters")
-    let depthwise = try call.depthwiseConvolution(input, window: window, bias: false)
+    let (depthwise, depth) = try call.depthwiseConvolution(input, window: window, bias: false)
     let ones = Array(repeating: 1, count: rank)
-    let depth = try call.channels(of: input) * (try call.int("depth_multiplier", default: 1))
     let pointwise = try call.weight(1, role: "pointwise kernel", shape: ones + [depth, filters])
     var inputs = [
       depthwise,

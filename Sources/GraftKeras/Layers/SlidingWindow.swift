@@ -10,20 +10,23 @@ struct SlidingWindow {
   var kernel: [Int]
   var strides: [Int]
   var dilations: [Int]
+  /// Whether `padding` is `same` (transposed convolutions place their output by it).
+  var isSame = false
   var autoPad: AutoPad
   var pads: [Int]?
 
-  /// Reads `kernelKey`, `strides` (default: `defaultStrides`, else the kernel size),
-  /// `dilation_rate` (when `dilated`) and `padding` for `input`.
+  /// Reads for `input` a convolution's `kernel_size`, `strides` (default 1) and
+  /// `dilation_rate`, or a pooling's `pool_size` and `strides` (default: the pool size); then
+  /// `padding`.
   init(
-    _ call: KerasLayerCall, input: FeatureMap, kernelKey: String, dilated: Bool,
-    defaultStrides: [Int]? = nil, allowCausal: Bool = false
+    _ call: KerasLayerCall, input: FeatureMap, pooling: Bool = false, allowCausal: Bool = false
   ) throws {
     let rank = input.spatial.count
     let ones = Array(repeating: 1, count: rank)
+    let kernelKey = pooling ? "pool_size" : "kernel_size"
     kernel = try call.ints(kernelKey, rank: rank)
-    strides = try call.ints("strides", rank: rank, default: defaultStrides ?? kernel)
-    dilations = dilated ? try call.ints("dilation_rate", rank: rank, default: ones) : ones
+    strides = try call.ints("strides", rank: rank, default: pooling ? kernel : ones)
+    dilations = pooling ? ones : try call.ints("dilation_rate", rank: rank, default: ones)
     guard (kernel + strides + dilations).allSatisfy({ $0 > 0 }) else {
       throw call.error(
         "\(kernelKey) \(kernel), strides \(strides) and dilation_rate \(dilations) should be "
@@ -40,6 +43,7 @@ struct SlidingWindow {
     case "valid":
       pads = Array(repeating: 0, count: 2 * rank)
     case "same":
+      isSame = true
       let sizes = input.spatial.compactMap { $0 }
       if sizes.count == rank {
         let totals = (0..<rank).map { axis in
@@ -54,8 +58,8 @@ struct SlidingWindow {
       pads = spans.map { $0 - 1 } + Array(repeating: 0, count: rank)
     case let other:
       throw call.error(
-        "unsupported padding '\(other)' (expected 'valid', 'same'"
-          + (allowCausal ? " or 'causal')" : ")"))
+        "unsupported padding '\(other)' (expected "
+          + (allowCausal ? "'valid', 'same' or 'causal')" : "'valid' or 'same')"))
     }
   }
 
