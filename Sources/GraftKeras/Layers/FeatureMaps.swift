@@ -1,0 +1,107 @@
+import GraftIR
+
+/// A convolution-family layer's input held channels-first, `[N, C, D1, …, Dk]`, with the layout
+/// the layer's outputs take.
+///
+/// A `channels_last` layer reads its input channels-first (`.channelsFirst` outputs); a
+/// `channels_first` layer computes in Keras's own order (`.keras` outputs), which is already
+/// channels-first.
+struct FeatureMap {
+  var value: String
+  var layout: KerasLayout
+  /// C, nil when unknown.
+  var channels: Int?
+  /// D1 … Dk, nil where unknown.
+  var spatial: [Int?]
+}
+
+extension KerasLayerCall {
+  /// The number of spatial axes of a `…1D`, `…2D` or `…3D` layer, from its class name.
+  func spatialRank() throws -> Int {
+    for rank in 1...3 where layer.className.contains("\(rank)D") { return rank }
+    throw error("cannot tell the spatial rank from the class name")
+  }
+
+  /// The single input as a channels-first value of rank `spatialRank + 2`, by `data_format`.
+  mutating func featureMapInput(spatialRank: Int) throws -> FeatureMap {
+    let input = try singleInput()
+    let channelsLast = try channelsLast()
+    let value =
+      channelsLast ? try builder.channelsFirst(input) : try builder.inKerasLayout(input)
+    guard let shape = builder.type(of: value).shape, shape.count == spatialRank + 2 else {
+      throw error(
+        "expects a rank-\(spatialRank + 2) input, got "
+          + (builder.type(of: value).shape?.shapeDescription ?? "an unknown shape"))
+    }
+    return FeatureMap(
+      value: value, layout: channelsLast ? .channelsFirst : .keras, channels: shape[1].value,
+      spatial: shape.dropFirst(2).map(\.value))
+  }
+
+  /// The input's channel count, which the layer's weights need.
+  func channels(of input: FeatureMap) throws -> Int {
+    guard let channels = input.channels else { throw error("the input's channel count is unknown") }
+    return channels
+  }
+
+  /// One non-negative `(begin, end)` amount per spatial axis from a `padding`/`cropping` field:
+  /// an int for every side, one int per axis for both its sides, or a `(begin, end)` pair per
+  /// axis (for one axis also a bare pair).
+  func sideAmounts(_ key: String, rank: Int) throws -> [(begin: Int, end: Int)] {
+    let field = config[key] ?? .null
+    let invalid = error(
+      "'\(key)' should be an int, \(rank) ints or \(rank) (begin, end) pairs, got \(field)")
+    if let amount = field.int { return Array(repeating: (amount, amount), count: rank) }
+    guard let items = field.array else { throw invalid }
+    var amounts: [(begin: Int, end: Int)]
+    if rank == 1, items.count == 2, let begin = items[0].int, let end = items[1].int {
+      amounts = [(begin, end)]
+    } else {
+      guard items.count == rank else { throw invalid }
+      amounts = try items.map { item in
+        if let amount = item.int { return (amount, amount) }
+        guard let pair = item.array, pair.count == 2, let begin = pair[0].int,
+          let end = pair[1].int
+        else { throw invalid }
+        return (begin, end)
+      }
+    }
+    guard amounts.allSatisfy({ $0.begin >= 0 && $0.end >= 0 }) else { throw invalid }
+    return amounts
+  }
+}
+
+extension Tensor {
+  /// The tensor with its axes reordered: axis `i` of the result is axis `permutation[i]` of
+  /// this one (as ONNX Transpose's `perm`). Used once per weight at import.
+  func permutingAxes(_ permutation: [Int]) -> Tensor {
+    let newShape = permutation.map { shape[$0] }
+    var sourceStrides = [Int](repeating: 1, count: shape.count)
+    for axis in shape.indices.dropLast().reversed() {
+      sourceStrides[axis] = sourceStrides[axis + 1] * shape[axis + 1]
+    }
+    let strides = permutation.map { sourceStrides[$0] }
+    let width = dtype.byteSize
+    let total = count
+    let permuted = TensorBuffer(byteCount: total * width) { target in
+      buffer.withUnsafeBytes { source in
+        var index = [Int](repeating: 0, count: newShape.count)
+        var offset = 0
+        for element in 0..<total {
+          target.baseAddress!.advanced(by: element * width).copyMemory(
+            from: source.baseAddress!.advanced(by: offset * width), byteCount: width)
+          var axis = newShape.count - 1
+          while axis >= 0 {
+            index[axis] += 1
+            offset += strides[axis]
+            if index[axis] < newShape[axis] { break }
+            offset -= strides[axis] * newShape[axis]
+            index[axis] = 0
+            axis -= 1
+          }
+        }
+      }
+    }
+    return Tensor(dtype: dtype, shape: newShape, buffer: permuted)
+  }
+}
