@@ -1,6 +1,12 @@
 /// Every Keras layer converter; the assembler finds them by class name.
 public enum KerasLayers {
   public static let all: [any KerasLayerConverter.Type] = [
-    DenseLayer.self
+    DenseLayer.self,
+    BatchNormalizationLayer.self, LayerNormalizationLayer.self,
+    ActivationLayer.self, ReLULayer.self, LeakyReLULayer.self, PReLULayer.self, ELULayer.self,
+    SoftmaxLayer.self,
+    FlattenLayer.self, ReshapeLayer.self, PermuteLayer.self, InferenceIdentityLayers.self,
+    ElementwiseMergeLayers.self, ConcatenateLayer.self,
+    RescalingLayer.self, NormalizationLayer.self, EmbeddingLayer.self, TimeDistributedLayer.self,
   ]
 }
