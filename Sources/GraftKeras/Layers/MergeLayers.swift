@@ -1,14 +1,15 @@
 import GraftIR
 
-/// The elementwise merges `Add`, `Subtract`, `Multiply`, `Average`, `Maximum`, `Minimum` of two
-/// or more tensors (`Subtract`: exactly two), broadcasting, in their common layout (see
-/// `KerasLayerCall.commonLayout`): ONNX Sum, Sub, a chain of Mul, Mean, Max and Min.
+/// The elementwise merges `Add`, `Subtract`, `Multiply`, `Average`, `Maximum`, `Minimum` of a
+/// list of tensors (Keras 3 accepts one; `Subtract` takes exactly two), broadcasting, in their
+/// common layout (see `KerasLayerCall.commonLayout`): ONNX Sum, Sub, a chain of Mul, Mean, Max
+/// and Min.
 enum ElementwiseMergeLayers: KerasLayerConverter {
   static let classNames = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"]
 
   static func convert(_ call: inout KerasLayerCall) throws -> [KerasTensor] {
     let className = call.layer.className
-    let expected = className == "Subtract" ? 2...2 : 2...Int.max
+    let expected = className == "Subtract" ? 2...2 : 1...Int.max
     guard expected.contains(call.inputs.count) else {
       throw call.error(
         "merges \(call.inputs.count) inputs; it needs \(expected.lowerBound)"
