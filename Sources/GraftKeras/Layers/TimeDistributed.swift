@@ -8,7 +8,8 @@ import GraftIR
 /// reshaped to `[N·T, …]` (a channels-first `[N, C, T, D…]` is first transposed to
 /// `[N, T, C, D…]`, then held channels-first as `[N·T, C, D…]`), and the layer's output is
 /// reshaped back to `[N, T, …']` (a channels-first `[N·T, C', D'…]` to `[N, T, C', D'…]`, then
-/// transposed to the channels-first `[N, C', T, D'…]`). The time axis must have a known size.
+/// transposed to the channels-first `[N, C', T, D'…]`; a following TimeDistributed reads the
+/// time-major value before that Transpose). The time axis must have a known size.
 enum TimeDistributedLayer: KerasLayerConverter {
   static let classNames = ["TimeDistributed"]
 
@@ -54,7 +55,13 @@ enum TimeDistributedLayer: KerasLayerConverter {
     case .channelsFirst:
       var perm = Array(0..<rank)
       perm.swapAt(1, 2)
-      value = try call.node(Transpose(perm: perm), [value], suffix: "time_major")
+      // The output of an earlier TimeDistributed is that swap of a time-major value: read it.
+      let producer = call.builder.graph.nodes.last { $0.outputs == [value] }
+      if let producer, (producer.op as? Transpose)?.perm == perm {
+        value = producer.inputs[0]
+      } else {
+        value = try call.node(Transpose(perm: perm), [value], suffix: "time_major")
+      }
       layout = rank > 3 ? .channelsFirst : .keras
     case .flattenedChannelsFirst:
       throw call.error("needs an input of rank ≥ 3, got a flattened tensor")
