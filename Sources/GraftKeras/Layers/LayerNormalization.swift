@@ -45,13 +45,12 @@ enum LayerNormalizationLayer: KerasLayerConverter {
     _ parameters: [(role: String, tensor: Tensor)]
   ) throws -> String {
     let normalised = (call.builder.type(of: x).shape ?? [])[axis...].compactMap(\.value)
-    var byRole = Dictionary(uniqueKeysWithValues: parameters.map { ($0.role, $0.tensor) })
-    let gamma = byRole.removeValue(forKey: "gamma")?.reshaped(normalised)
-    let ones = [Float](repeating: 1, count: normalised.reduce(1, *))
-    var inputs = [x, call.constant(gamma ?? Tensor(ones, shape: normalised), role: "gamma")]
-    if let beta = byRole["beta"] {
-      inputs.append(call.constant(beta.reshaped(normalised), role: "beta"))
+    func parameter(_ role: String) -> Tensor? {
+      parameters.first { $0.role == role }?.tensor.reshaped(normalised)
     }
+    let ones = Tensor([Float](repeating: 1, count: normalised.reduce(1, *)), shape: normalised)
+    var inputs = [x, call.constant(parameter("gamma") ?? ones, role: "gamma")]
+    if let beta = parameter("beta") { inputs.append(call.constant(beta, role: "beta")) }
     return try call.node(LayerNormalization(axis: axis, epsilon: epsilon), inputs)
   }
 
