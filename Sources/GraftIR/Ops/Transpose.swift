@@ -39,3 +39,11 @@ public struct Transpose: ConstantFoldable, DataMovementOperator, Hashable {
     ]
   }
 }
+
+extension Tensor {
+  /// The tensor with its axes permuted as Transpose does: output axis `a` is axis `perm[a]`.
+  /// Importers use it to fold layouts into weights.
+  public func permutingAxes(_ perm: [Int]) -> Tensor {
+    TensorIndexing.select(self, axes: perm, indices: perm.map { Array(0..<shape[$0]) })
+  }
+}

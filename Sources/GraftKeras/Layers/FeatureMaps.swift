@@ -70,38 +70,3 @@ extension KerasLayerCall {
     return amounts
   }
 }
-
-extension Tensor {
-  /// The tensor with its axes reordered: axis `i` of the result is axis `permutation[i]` of
-  /// this one (as ONNX Transpose's `perm`). Used once per weight at import.
-  func permutingAxes(_ permutation: [Int]) -> Tensor {
-    let newShape = permutation.map { shape[$0] }
-    var sourceStrides = [Int](repeating: 1, count: shape.count)
-    for axis in shape.indices.dropLast().reversed() {
-      sourceStrides[axis] = sourceStrides[axis + 1] * shape[axis + 1]
-    }
-    let strides = permutation.map { sourceStrides[$0] }
-    let width = dtype.byteSize
-    let total = count
-    let permuted = TensorBuffer(byteCount: total * width) { target in
-      buffer.withUnsafeBytes { source in
-        var index = [Int](repeating: 0, count: newShape.count)
-        var offset = 0
-        for element in 0..<total {
-          target.baseAddress!.advanced(by: element * width).copyMemory(
-            from: source.baseAddress!.advanced(by: offset * width), byteCount: width)
-          var axis = newShape.count - 1
-          while axis >= 0 {
-            index[axis] += 1
-            offset += strides[axis]
-            if index[axis] < newShape[axis] { break }
-            offset -= strides[axis] * newShape[axis]
-            index[axis] = 0
-            axis -= 1
-          }
-        }
-      }
-    }
-    return Tensor(dtype: dtype, shape: newShape, buffer: permuted)
-  }
-}

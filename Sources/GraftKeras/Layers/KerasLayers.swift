@@ -10,5 +10,11 @@ public enum KerasLayers {
     GlobalPoolingLayer.self,
     PaddingLayer.self,
     UpSamplingLayer.self,
+    BatchNormalizationLayer.self, LayerNormalizationLayer.self,
+    ActivationLayer.self, ReLULayer.self, LeakyReLULayer.self, PReLULayer.self, ELULayer.self,
+    SoftmaxLayer.self,
+    FlattenLayer.self, ReshapeLayer.self, PermuteLayer.self, InferenceIdentityLayers.self,
+    ElementwiseMergeLayers.self, ConcatenateLayer.self,
+    RescalingLayer.self, NormalizationLayer.self, EmbeddingLayer.self, TimeDistributedLayer.self,
   ]
 }
