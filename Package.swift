@@ -9,7 +9,8 @@ let package = Package(
     .executable(name: "graft-conformance", targets: ["GraftConformance"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // C libraries, each owned by exactly one Swift module.
@@ -26,12 +27,18 @@ let package = Package(
     .target(name: "GraftIR"),
     .target(name: "GraftONNX", dependencies: ["GraftIR", "COnnxProto", "CProtobufC"]),
     .target(name: "GraftHDF5", dependencies: ["GraftIR", "CHDF5"]),
-    .target(name: "GraftKeras", dependencies: ["GraftIR", "GraftHDF5"]),
+    .target(
+      name: "GraftKeras",
+      dependencies: [
+        "GraftIR", "GraftHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]),
     .target(name: "GraftRuntime", dependencies: ["GraftIR", "COpenBLAS"]),
     .target(name: "GraftData", dependencies: ["GraftIR"]),
     .target(
       name: "Graft",
-      dependencies: ["GraftIR", "GraftONNX", "GraftHDF5", "GraftRuntime", "GraftData"]),
+      dependencies: [
+        "GraftIR", "GraftONNX", "GraftHDF5", "GraftKeras", "GraftRuntime", "GraftData",
+      ]),
     .executableTarget(
       name: "GraftCLI",
       dependencies: ["Graft", .product(name: "ArgumentParser", package: "swift-argument-parser")]

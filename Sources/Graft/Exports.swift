@@ -1,3 +1,7 @@
 @_exported import GraftData
 @_exported import GraftIR
 @_exported import GraftRuntime
+
+@_exported import struct GraftHDF5.HDF5Error
+@_exported import enum GraftKeras.KerasError
+@_exported import enum GraftKeras.KerasImporter

@@ -8,6 +8,12 @@ extension ModelInspection {
     lines.append("\(path): \(format) model")
     lines.append("  producer:   \(producer.isEmpty ? "(none)" : producer + version)")
     if let irVersion { lines.append("  IR version: \(irVersion)") }
+    if format == ModelFormat.kerasH5.rawValue {
+      let major = metadata["keras_version"].map { " \($0.prefix { $0 != "." })" } ?? ""
+      let details = [metadata["keras_file"], metadata["backend"].map { "backend \($0)" }]
+      lines.append(
+        "  Keras:      Keras\(major) (" + details.compactMap { $0 }.joined(separator: ", ") + ")")
+    }
     if !opsets.isEmpty {
       let list = opsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
       lines.append("  opsets:     " + list.joined(separator: ", "))

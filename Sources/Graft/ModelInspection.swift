@@ -58,6 +58,9 @@ public struct ModelInspection: Sendable, Encodable {
   public var producerVersion: String
   public var irVersion: Int?
   public var opsets: [String: Int]
+  /// The file's free-form metadata (ONNX `metadata_props`; for Keras `keras_version`, `backend`,
+  /// `keras_file`, `training_config`).
+  public var metadata: [String: String]
   public var inputs: [Value]
   public var outputs: [Value]
   /// Op histogram, most frequent first.
@@ -76,7 +79,7 @@ public struct ModelInspection: Sendable, Encodable {
     case path, format, producer
     case producerVersion = "producer_version"
     case irVersion = "ir_version"
-    case opsets, inputs, outputs, ops, parameters
+    case opsets, metadata, inputs, outputs, ops, parameters
     case parameterBytes = "parameter_bytes"
     case flopsPerSample = "flops_per_sample"
     case cutPoints = "cut_points"
@@ -92,6 +95,7 @@ public struct ModelInspection: Sendable, Encodable {
     try container.encode(producerVersion, forKey: .producerVersion)
     try container.encode(irVersion, forKey: .irVersion)
     try container.encode(opsets, forKey: .opsets)
+    try container.encode(metadata, forKey: .metadata)
     try container.encode(inputs, forKey: .inputs)
     try container.encode(outputs, forKey: .outputs)
     try container.encode(ops, forKey: .ops)
@@ -112,6 +116,7 @@ public struct ModelInspection: Sendable, Encodable {
     irVersion = model.irVersion
     opsets = Dictionary(
       uniqueKeysWithValues: model.opsets.map { ($0.isEmpty ? "ai.onnx" : $0, $1) })
+    metadata = model.metadata
     inputs = graph.inputs.map { Self.value($0.name, $0.type) }
     outputs = graph.outputs.map { Self.value($0.name, graph.type(of: $0.name) ?? $0.type) }
     var histogram: [String: Int] = [:]
@@ -122,12 +127,22 @@ public struct ModelInspection: Sendable, Encodable {
     parameters = graph.constants.values.filter(\.dtype.isFloatingPoint).reduce(0) { $0 + $1.count }
     parameterBytes = graph.constants.values.reduce(0) { $0 + $1.buffer.byteCount }
     flopsPerSample = Self.flopsPerSample(graph)
+    var viewsOfValue: [String: [String]] = [:]
+    for (name, view) in graph.views { viewsOfValue[view.value, default: []].append(name) }
     cutPoints = graph.nodes.flatMap { node in
-      node.outputs.filter { !$0.isEmpty }.map { output in
-        var value = Self.value(output, graph.type(of: output) ?? .unknown)
-        value.node = node.name
-        value.op = node.opType
-        return value
+      node.outputs.filter { !$0.isEmpty }.flatMap { output in
+        let type = graph.type(of: output) ?? .unknown
+        let names =
+          [(output, type)]
+          + (viewsOfValue[output] ?? []).sorted().map {
+            ($0, Self.viewType(graph.views[$0]!, type))
+          }
+        return names.map { name, type in
+          var value = Self.value(name, type)
+          value.node = node.name
+          value.op = node.opType
+          return value
+        }
       }
     }
     unsupported = model.unsupportedOperators.map {
@@ -141,6 +156,24 @@ public struct ModelInspection: Sendable, Encodable {
     Value(
       name: name, dtype: type.dtype?.rawValue,
       shape: type.shape?.map { ShapeEntry(dim: $0) }, node: nil, op: nil)
+  }
+
+  /// The type of a view (a Keras layer's output in Keras's layout) of an IR value of type `type`:
+  /// unflattened, permuted, flattened back (see `InterfaceView`).
+  static func viewType(_ view: InterfaceView, _ type: ValueType) -> ValueType {
+    guard var shape = type.shape, let batch = shape.first else { return type }
+    if let unflattened = view.unflattened { shape = [batch] + unflattened.map(Dim.fixed) }
+    guard view.permutation.allSatisfy({ shape.indices.contains($0) }) else {
+      return ValueType(type.dtype, nil)
+    }
+    shape = view.permutation.map { shape[$0] }
+    if view.unflattened != nil {
+      let features = shape.dropFirst().reduce(Optional(1)) { product, dim in
+        product.flatMap { product in dim.value.map { product * $0 } }
+      }
+      shape = [batch, features.map(Dim.fixed) ?? .unknown]
+    }
+    return ValueType(type.dtype, shape)
   }
 
   /// FLOPs with every symbol that leads an input's shape (the batch) bound to 1.

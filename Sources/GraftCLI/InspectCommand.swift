@@ -8,23 +8,31 @@ struct InspectCommand: ParsableCommand {
     abstract: "Describe a model: format, inputs, outputs, ops, parameters, FLOPs and cut points.",
     discussion: """
       Lists every value usable as a cut point (node name, op, value name, inferred type) and every
-      unsupported op at once. A model with unsupported ops can still be inspected; shapes past
-      them are shown as unknown ('?' in text, null in JSON).
+      unsupported op at once. For a Keras model the cut points include each layer's name with its
+      shape in Keras's own layout (NHWC for channels_last), as `graft run --output` returns it. A
+      model with unsupported ops can still be inspected; shapes past them are shown as unknown
+      ('?' in text, null in JSON).
 
-      JSON keys: format, producer, producer_version, ir_version, opsets, inputs, outputs, ops,
-      parameters, parameter_bytes, flops_per_sample, cut_points, unsupported. Shapes are lists
-      of integers (fixed), strings (symbolic, e.g. the batch) and null (unknown).
+      JSON keys: format, producer, producer_version, ir_version, opsets, metadata, inputs,
+      outputs, ops, parameters, parameter_bytes, flops_per_sample, cut_points, unsupported.
+      Shapes are lists of integers (fixed), strings (symbolic, e.g. the batch) and null (unknown).
       """)
 
-  @Argument(help: "The model file (.onnx).")
+  @Argument(help: "The model file (.onnx, Keras .h5 / .hdf5 / .weights.h5 / .keras).")
   var model: String
+
+  @Option(
+    help: ArgumentHelp(
+      "The architecture of a Keras weights-only file: model.to_json()'s JSON, a Keras 3 "
+        + "config.json, or a full-model .h5.", valueName: "file"))
+  var config: String?
 
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
 
   func run() throws {
     try reportingErrors {
-      let inspection = ModelInspection(model: try loadModel(model), path: model)
+      let inspection = ModelInspection(model: try loadModel(model, config: config), path: model)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -9,13 +9,22 @@ struct RunCommand: ParsableCommand {
     discussion: """
       Inputs are given as NAME=FILE.npy (C order; float32, float64, int64, int32, uint8 or bool).
       With a single graph input, -i FILE.npy needs no name. --output cuts the model: any value or
-      node name listed by `graft inspect` can be an output, and only what feeds it is run.
+      node name listed by `graft inspect` can be an output, and only what feeds it is run; for a
+      Keras model, a layer name gives that layer's output in Keras's layout (NHWC for
+      channels_last), as keras.Model(inputs, layer.output) would. Keras inputs are in Keras's
+      layout too.
       Each output is written to DIR/<name>.npy, with characters outside [A-Za-z0-9._-] in the
       name replaced by '_'.
       """)
 
-  @Argument(help: "The model file (.onnx).")
+  @Argument(help: "The model file (.onnx, Keras .h5 / .hdf5 / .weights.h5 / .keras).")
   var model: String
+
+  @Option(
+    help: ArgumentHelp(
+      "The architecture of a Keras weights-only file: model.to_json()'s JSON, a Keras 3 "
+        + "config.json, or a full-model .h5.", valueName: "file"))
+  var config: String?
 
   @Option(name: [.customShort("i"), .long], help: "An input as NAME=FILE.npy (or FILE.npy).")
   var input: [String] = []
@@ -34,7 +43,7 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let loaded = try loadModel(model)
+      let loaded = try loadModel(model, config: config)
       try loaded.requireSupported(path: model)
       let session = try Session(
         graph: loaded.graph, outputs: output.isEmpty ? nil : output, threads: threads)

@@ -8,6 +8,8 @@ public enum KerasError: Error, CustomStringConvertible, Sendable {
   case unsupportedLayers([(name: String, className: String)])
   /// Weights that do not fit the architecture, every mismatch listed.
   case weightMismatch([String])
+  /// Any of the above, about the file at `path` (how the importer reports every error).
+  indirect case file(path: String, KerasError)
 
   public var description: String {
     switch self {
@@ -19,6 +21,7 @@ public enum KerasError: Error, CustomStringConvertible, Sendable {
     case .weightMismatch(let problems):
       "the weights do not fit the architecture:\n"
         + problems.map { "  \($0)" }.joined(separator: "\n")
+    case .file(let path, let error): "'\(path)': \(error)"
     }
   }
 }

@@ -65,6 +65,27 @@ public struct KerasModelConfig: Sendable {
     layers = try layerList.map { try Self.layer($0, inbound: true) }
     inputs = try Self.references(config["input_layers"], role: "input_layers", model: name)
     outputs = try Self.references(config["output_layers"], role: "output_layers", model: name)
+    if layerList.contains(where: { $0["inbound_nodes"]?.array?.first?.array != nil }) {
+      skipPrebuiltNodes()
+    }
+  }
+
+  /// Keras 2 numbers the calls of a nested model that was built on its own Input from 1: its
+  /// node 0 links that Input to its outputs and is left out of the config (tf-keras's
+  /// `_should_skip_first_node`). Keras 3 numbers them from 0.
+  private mutating func skipPrebuiltNodes() {
+    let prebuilt = Set(
+      layers.filter { $0.nestedModel?.layers.first?.className == "InputLayer" }.map(\.name))
+    guard !prebuilt.isEmpty else { return }
+    func shifted(_ reference: KerasTensorReference) -> KerasTensorReference {
+      guard prebuilt.contains(reference.layer), reference.node > 0 else { return reference }
+      return KerasTensorReference(
+        layer: reference.layer, node: reference.node - 1, tensor: reference.tensor)
+    }
+    for index in layers.indices {
+      layers[index].calls = layers[index].calls.map { $0.map(shifted) }
+    }
+    outputs = outputs.map(shifted)
   }
 
   private init(sequential config: JSONValue) throws {
