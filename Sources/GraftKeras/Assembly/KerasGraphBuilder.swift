@@ -74,10 +74,10 @@ public struct KerasGraphBuilder: Sendable {
     case .keras:
       return tensor.value
     case .channelsFirst:
-      let rank = type(of: tensor.value).shape?.count ?? 0
+      let perm = KerasLayout.toKeras(rank: type(of: tensor.value).shape?.count ?? 0)
+      if let existing = transpose(of: tensor.value, perm: perm) { return existing }
       return try node(
-        Transpose(perm: KerasLayout.toKeras(rank: rank)), [tensor.value],
-        output: "\(tensor.value)/channels_last")
+        Transpose(perm: perm), [tensor.value], output: "\(tensor.value)/channels_last")
     case .flattenedChannelsFirst(let unflattened):
       let shape = constant(
         Tensor([Int64(0)] + unflattened.map(Int64.init), shape: [unflattened.count + 1]),
@@ -98,15 +98,23 @@ public struct KerasGraphBuilder: Sendable {
     case .channelsFirst:
       return tensor.value
     case .keras:
-      let rank = type(of: tensor.value).shape?.count ?? 0
+      let perm = KerasLayout.toChannelsFirst(rank: type(of: tensor.value).shape?.count ?? 0)
+      if let existing = transpose(of: tensor.value, perm: perm) { return existing }
       return try node(
-        Transpose(perm: KerasLayout.toChannelsFirst(rank: rank)), [tensor.value],
-        output: "\(tensor.value)/channels_first")
+        Transpose(perm: perm), [tensor.value], output: "\(tensor.value)/channels_first")
     case .flattenedChannelsFirst:
       throw KerasError.layer(
         name: currentLayer.name, className: currentLayer.className,
         "expects a feature map but reads a flattened tensor")
     }
+  }
+
+  /// The output of a Transpose with `perm` already reading `value`: a model input read by
+  /// several channels-last layers is transposed once.
+  private func transpose(of value: String, perm: [Int]) -> String? {
+    graph.nodes.first { node in
+      node.inputs == [value] && (node.op as? Transpose)?.perm == perm
+    }?.outputs.first
   }
 
   /// Records how `tensor` is viewed under the Keras name `name` when it is not held in Keras's

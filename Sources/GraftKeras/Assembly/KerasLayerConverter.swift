@@ -20,6 +20,8 @@ public struct KerasLayerCall {
   public let name: String
   /// 2 or 3: the Keras that wrote the file.
   public let kerasMajorVersion: Int
+  /// The call's non-tensor keyword arguments (see `KerasLayerConfig.callKeywords`).
+  public var keywords: [String: JSONValue] = [:]
 
   public var config: JSONValue { layer.config }
 

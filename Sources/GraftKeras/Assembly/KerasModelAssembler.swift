@@ -151,6 +151,7 @@ public struct KerasModelAssembler {
     var context = KerasLayerCall(
       layer: layer, inputs: inputs, weights: try weights.weights(layer: path), builder: builder,
       name: base, kerasMajorVersion: kerasMajorVersion)
+    if call < layer.callKeywords.count { context.keywords = layer.callKeywords[call] }
     let outputs = try converter.convert(&context)
     builder = context.builder
     return outputs.enumerated().map { index, tensor in

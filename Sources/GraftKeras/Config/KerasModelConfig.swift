@@ -20,6 +20,9 @@ public struct KerasLayerConfig: Sendable {
   public var config: JSONValue
   /// The inputs of each call (Keras's inbound nodes), in call order.
   public var calls: [[KerasTensorReference]]
+  /// The keyword arguments of each call that are not tensors (e.g. TFOpLambda's `y: 3.0`): Keras
+  /// 2's per-input `kwargs` dicts merged, or Keras 3's node `kwargs`. Empty when there are none.
+  public var callKeywords: [[String: JSONValue]] = []
   /// For a model used as a layer (Functional, Model, Sequential): its own config.
   public var nestedModel: KerasModelConfig?
 }
@@ -139,19 +142,36 @@ public struct KerasModelConfig: Sendable {
       throw KerasError.invalidModel("a '\(className)' layer has no name")
     }
     var calls: [[KerasTensorReference]] = []
+    var keywords: [[String: JSONValue]] = []
     if inbound, let nodes = json["inbound_nodes"]?.array {
       calls = try nodes.map { node in
         var found: [KerasTensorReference] = []
         try collectReferences(node, into: &found, layer: name, className: className)
         return found
       }
+      keywords = nodes.map(keywordArguments)
     }
     let nested =
       modelClassNames.contains(className)
       ? try KerasModelConfig(.object(["class_name": .string(className), "config": config]))
       : nil
-    return KerasLayerConfig(
+    var layer = KerasLayerConfig(
       className: className, name: name, config: config, calls: calls, nestedModel: nested)
+    layer.callKeywords = keywords
+    return layer
+  }
+
+  /// The non-tensor keyword arguments of one inbound node: Keras 3's `kwargs` object, or the
+  /// merged fourth elements of Keras 2's `[layer, node, tensor, kwargs]` entries.
+  private static func keywordArguments(_ node: JSONValue) -> [String: JSONValue] {
+    if let kwargs = node["kwargs"]?.object { return kwargs }
+    var merged: [String: JSONValue] = [:]
+    for entry in node.array ?? [] {
+      if let items = entry.array, items.count >= 4, let kwargs = items[3].object {
+        merged.merge(kwargs) { first, _ in first }
+      }
+    }
+    return merged
   }
 
   /// Appends the tensor references of one inbound node in argument order: Keras 2 lists of

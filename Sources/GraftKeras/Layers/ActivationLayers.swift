@@ -9,7 +9,7 @@ enum ActivationLayer: KerasLayerConverter {
     var input = try call.singleInput()
     let name = try call.activationName()
     if name == "glu", case .flattenedChannelsFirst = input.layout {
-      input = KerasTensor(value: try call.builder.sharedKerasLayout(input))
+      input = KerasTensor(value: try call.builder.inKerasLayout(input))
     }
     var output = try call.activation(name, input.value, layout: input.layout)
     if output == input.value { output = try call.node(Identity(), [input.value]) }

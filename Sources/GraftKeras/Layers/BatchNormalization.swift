@@ -23,7 +23,7 @@ enum BatchNormalizationLayer: KerasLayerConverter {
     let statistics = try weights(call, channels: channels)
     if input.layout == .keras, rank >= 3, axis == rank - 1 {
       input = KerasTensor(
-        value: try call.builder.sharedChannelsFirst(input), layout: .channelsFirst)
+        value: try call.builder.channelsFirst(input), layout: .channelsFirst)
     }
     let irAxis = input.layout.irAxis(axis, rank: rank)
     var broadcast = Array(repeating: 1, count: rank)

@@ -21,7 +21,7 @@ enum EmbeddingLayer: KerasLayerConverter {
     }
     let table = try call.weight(
       0, role: "embeddings", shape: [try call.int("input_dim"), try call.int("output_dim")])
-    var indices = try call.builder.sharedKerasLayout(input)
+    var indices = try call.builder.inKerasLayout(input)
     let dtype = call.builder.type(of: indices).dtype
     if dtype != .int32 && dtype != .int64 {
       indices = try call.node(Cast(to: .int64), [indices], suffix: "indices")

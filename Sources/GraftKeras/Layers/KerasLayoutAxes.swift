@@ -117,35 +117,8 @@ extension KerasLayerCall {
     for input in inputs {
       values.append(
         target == .channelsFirst
-          ? try builder.sharedChannelsFirst(input) : try builder.sharedKerasLayout(input))
+          ? try builder.channelsFirst(input) : try builder.inKerasLayout(input))
     }
     return (values, target)
-  }
-}
-
-extension KerasGraphBuilder {
-  /// `channelsFirst(_:)`, reusing the Transpose an earlier layer added for the same value (a
-  /// model input read by several channels-last layers is transposed once).
-  mutating func sharedChannelsFirst(_ tensor: KerasTensor) throws -> String {
-    guard tensor.layout == .keras, let rank = type(of: tensor.value).shape?.count,
-      let existing = transpose(of: tensor.value, perm: KerasLayout.toChannelsFirst(rank: rank))
-    else { return try channelsFirst(tensor) }
-    return existing
-  }
-
-  /// `inKerasLayout(_:)`, reusing the Transpose an earlier layer added for the same
-  /// channels-first value.
-  mutating func sharedKerasLayout(_ tensor: KerasTensor) throws -> String {
-    guard tensor.layout == .channelsFirst, let rank = type(of: tensor.value).shape?.count,
-      let existing = transpose(of: tensor.value, perm: KerasLayout.toKeras(rank: rank))
-    else { return try inKerasLayout(tensor) }
-    return existing
-  }
-
-  /// The output of a Transpose node with `perm` already reading `value`.
-  private func transpose(of value: String, perm: [Int]) -> String? {
-    graph.nodes.first { node in
-      node.inputs == [value] && (node.op as? Transpose)?.perm == perm
-    }?.outputs.first
   }
 }

@@ -18,7 +18,7 @@ enum FlattenLayer: KerasLayerConverter {
     }
     if try !call.channelsLast() {
       // Keras's channels-last transpose of its input is held, channels-first, as that input.
-      input = KerasTensor(value: try call.builder.sharedKerasLayout(input), layout: .channelsFirst)
+      input = KerasTensor(value: try call.builder.inKerasLayout(input), layout: .channelsFirst)
     }
     let flat = try call.node(Flatten(axis: 1), [input.value])
     guard input.layout == .channelsFirst else { return [KerasTensor(value: flat)] }
@@ -41,7 +41,7 @@ enum ReshapeLayer: KerasLayerConverter {
     guard let target = call.config["target_shape"]?.array?.compactMap(\.int),
       target.count == call.config["target_shape"]?.array?.count
     else { throw call.error("'target_shape' should be a list of integers") }
-    let value = try call.builder.sharedKerasLayout(input)
+    let value = try call.builder.inKerasLayout(input)
     let shape = call.constant(
       Tensor([Int64(0)] + target.map(Int64.init), shape: [target.count + 1]), role: "shape")
     return [KerasTensor(value: try call.node(Reshape(), [value, shape]))]
@@ -59,7 +59,7 @@ enum PermuteLayer: KerasLayerConverter {
   static func convert(_ call: inout KerasLayerCall) throws -> [KerasTensor] {
     var input = try call.singleInput()
     if case .flattenedChannelsFirst = input.layout {
-      input = KerasTensor(value: try call.builder.sharedKerasLayout(input))
+      input = KerasTensor(value: try call.builder.inKerasLayout(input))
     }
     let rank = try call.kerasShape(input).count
     guard let dims = call.config["dims"]?.array?.compactMap(\.int),

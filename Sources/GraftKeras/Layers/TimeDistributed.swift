@@ -83,7 +83,7 @@ enum TimeDistributedLayer: KerasLayerConverter {
   {
     var value = output.value
     if case .flattenedChannelsFirst = output.layout {
-      value = try call.builder.sharedKerasLayout(output)
+      value = try call.builder.inKerasLayout(output)
     }
     let dims = call.builder.featureShape(value)
     let sizes = dims.compactMap { $0 }
