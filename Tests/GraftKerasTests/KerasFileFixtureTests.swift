@@ -35,18 +35,6 @@ func loadKerasFixture(_ folder: String, config: String? = nil) throws -> (Model,
   return (model, description)
 }
 
-private func expectMatch(_ actual: Tensor?, _ expected: Tensor, _ label: String) {
-  guard let actual else {
-    Issue.record("\(label): missing")
-    return
-  }
-  guard let (worst, scale) = actual.difference(from: expected) else {
-    Issue.record("\(label): shape \(actual.shape), expected \(expected.shape)")
-    return
-  }
-  #expect(actual.matches(expected), "\(label): max abs difference \(worst), scale \(scale)")
-}
-
 /// Runs `graph` on the fixture's inputs and compares its outputs, then each cut alone, with
 /// Keras's values.
 private func expectParity(_ graph: Graph, folder: String) throws {

@@ -47,7 +47,8 @@ private func load(_ folder: URL) throws -> (graph: Graph, meta: JSONValue) {
   return (graph, meta)
 }
 
-private func expectMatch(_ actual: Tensor?, _ expected: Tensor, _ label: String) {
+/// Records an issue unless `actual` matches `expected` within the parity tolerance.
+func expectMatch(_ actual: Tensor?, _ expected: Tensor, _ label: String) {
   guard let actual else {
     Issue.record("\(label): missing")
     return
