@@ -20,6 +20,9 @@ public struct KerasLayerCall {
   public let name: String
   /// 2 or 3: the Keras that wrote the file.
   public let kerasMajorVersion: Int
+  /// Where weights that do not fit are recorded; shared by every call of one assembly.
+  let weightProblems: WeightProblems
+
   /// The call's non-tensor keyword arguments (see `KerasLayerConfig.callKeywords`).
   public var keywords: [String: JSONValue] = [:]
 
@@ -37,16 +40,23 @@ public struct KerasLayerCall {
   }
 
   /// Weight `index`, checked to have `shape` when given.
+  ///
+  /// A missing or mis-shaped weight whose expected shape is known is recorded in `weightProblems` and
+  /// replaced by zeros, so that assembly goes on and one error lists every weight that does not
+  /// fit (Keras itself stops at the first, or loads silently).
   public func weight(_ index: Int, role: String, shape: [Int]? = nil) throws -> Tensor {
-    guard index < weights.count else {
-      throw error("has \(weights.count) weights; its \(role) (weight \(index)) is missing")
+    let problem: String
+    if index < weights.count {
+      let tensor = weights[index].tensor
+      guard let shape, tensor.shape != shape else { return tensor }
+      problem = "\(role) '\(weights[index].name)' has shape \(tensor.shape), expected \(shape)"
+    } else {
+      problem = "has \(weights.count) weights; its \(role) (weight \(index)) is missing"
     }
-    let tensor = weights[index].tensor
-    if let shape, tensor.shape != shape {
-      throw error(
-        "\(role) '\(weights[index].name)' has shape \(tensor.shape), expected \(shape)")
-    }
-    return tensor
+    guard let shape else { throw error(problem) }
+    weightProblems.messages.append("\(error(problem))")
+    return Tensor.converting(
+      [Double](repeating: 0, count: shape.reduce(1, *)), to: .float32, shape: shape)
   }
 
   // MARK: Config fields
@@ -121,4 +131,10 @@ public struct KerasLayerCall {
   public mutating func constant(_ tensor: Tensor, role: String) -> String {
     builder.constant(tensor, name: "\(name)/\(role)")
   }
+}
+
+/// Messages about weights that do not fit their layers, collected over one assembly so that one
+/// error lists them all. Assembly runs on one thread.
+final class WeightProblems {
+  var messages: [String] = []
 }

@@ -21,6 +21,7 @@ public struct KerasModelAssembler {
   private let converters: [String: any KerasLayerConverter.Type]
 
   private let kerasMajorVersion: Int
+  private let weightProblems = WeightProblems()
 
   /// - Parameter kerasMajorVersion: 2 or 3 (the file's `keras_version`): a few meanings changed
   ///   between them (`hard_sigmoid`).
@@ -30,6 +31,9 @@ public struct KerasModelAssembler {
     var assembler = KerasModelAssembler(weights: weights, kerasMajorVersion: kerasMajorVersion)
     try assembler.requireSupported(config)
     var graph = try assembler.assemble(config)
+    guard assembler.weightProblems.messages.isEmpty else {
+      throw KerasError.weightMismatch(assembler.weightProblems.messages)
+    }
     graph.name = config.name
     try graph.inferTypes()
     return graph
@@ -150,7 +154,7 @@ public struct KerasModelAssembler {
     let base = Self.valueName(KerasTensorReference(layer: layer.name, node: call), prefix: prefix)
     var context = KerasLayerCall(
       layer: layer, inputs: inputs, weights: try weights.weights(layer: path), builder: builder,
-      name: base, kerasMajorVersion: kerasMajorVersion)
+      name: base, kerasMajorVersion: kerasMajorVersion, weightProblems: weightProblems)
     if call < layer.callKeywords.count { context.keywords = layer.callKeywords[call] }
     let outputs = try converter.convert(&context)
     builder = context.builder

@@ -131,6 +131,8 @@ public enum KerasImporter {
     do {
       graph = try KerasModelAssembler.graph(
         architecture.config, weights: weights, kerasMajorVersion: major)
+    } catch KerasError.weightMismatch(let unfitting) {
+      throw KerasError.weightMismatch(problems + unfitting)
     } catch let error as KerasError where !problems.isEmpty {
       if case .layer = error { throw KerasError.weightMismatch(problems + ["\(error)"]) }
       throw error

@@ -34,7 +34,7 @@ enum TimeDistributedLayer: KerasLayerConverter {
     var wrapped = KerasLayerCall(
       layer: layer, inputs: [folds ? try fold(&call, input, rank: rank) : input],
       weights: call.weights, builder: call.builder, name: "\(call.name)/\(layer.name)",
-      kerasMajorVersion: call.kerasMajorVersion)
+      kerasMajorVersion: call.kerasMajorVersion, weightProblems: call.weightProblems)
     let outputs = try converter.convert(&wrapped)
     call.builder = wrapped.builder
     guard outputs.count == 1 else {

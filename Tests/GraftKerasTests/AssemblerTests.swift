@@ -1,0 +1,58 @@
+import Foundation
+import GraftIR
+import Testing
+
+@testable import GraftKeras
+
+/// Weights from a dictionary keyed by layer name.
+private struct FixedWeights: KerasWeightSource {
+  let byLayer: [String: [Tensor]]
+  func weights(layer path: [String]) throws -> [(name: String, tensor: Tensor)] {
+    (byLayer[path.joined(separator: "/")] ?? []).enumerated().map { ("\(path.last!)/\($0)", $1) }
+  }
+}
+
+private let twoDense = """
+  {"class_name": "Sequential", "config": {"name": "s", "layers": [
+    {"class_name": "InputLayer", "config": {"name": "x", "batch_shape": [null, 3]}},
+    {"class_name": "Dense", "config": {"name": "a", "units": 4}},
+    {"class_name": "Dense", "config": {"name": "b", "units": 2}}]}}
+  """
+
+@Test func everyMisshapenWeightIsListedInOneError() throws {
+  let config = try KerasModelConfig(JSONValue(parsing: Data(twoDense.utf8)))
+  let wrong = FixedWeights(byLayer: [
+    "a": [
+      Tensor([Float](repeating: 0, count: 8), shape: [2, 4]),
+      Tensor([Float](repeating: 0, count: 4), shape: [4]),
+    ],
+    "b": [Tensor([Float](repeating: 0, count: 8), shape: [4, 2])],
+  ])
+  #expect {
+    try KerasModelAssembler.graph(config, weights: wrong, kerasMajorVersion: 3)
+  } throws: { error in
+    let message = "\(error)"
+    return message.contains("layer 'a' (Dense): kernel 'a/0' has shape [2, 4], expected [3, 4]")
+      && message.contains("layer 'b' (Dense): has 1 weights; its bias (weight 1) is missing")
+  }
+}
+
+@Test func keras2SequentialWithoutInputLayerReadsBatchInputShape() throws {
+  let json = """
+    {"class_name": "Sequential", "config": [
+      {"class_name": "Dense", "config": {"name": "a", "units": 2, "batch_input_shape": [null, 3],
+       "dtype": "float32", "activation": "relu"}}]}
+    """
+  let config = try KerasModelConfig(JSONValue(parsing: Data(json.utf8)))
+  #expect(config.layers.map(\.className) == ["InputLayer", "Dense"])
+  let graph = try KerasModelAssembler.graph(
+    config,
+    weights: FixedWeights(byLayer: [
+      "a": [
+        Tensor([Float](repeating: 1, count: 6), shape: [3, 2]), Tensor([Float(0), -9], shape: [2]),
+      ]
+    ]), kerasMajorVersion: 2)
+  #expect(graph.inputs.map(\.name) == ["a_input"])
+  #expect(graph.outputs.map(\.name) == ["a"])
+  #expect(graph.type(of: "a") == ValueType(.float32, [.symbol("N"), .fixed(2)]))
+}
