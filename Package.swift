@@ -32,7 +32,9 @@ let package = Package(
       dependencies: [
         "GraftIR", "GraftHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ]),
-    .target(name: "GraftRuntime", dependencies: ["GraftIR", "COpenBLAS"]),
+    // Hot float loops compiled for AVX2 + FMA and for baseline x86-64, picked at run time.
+    .target(name: "CGraftKernels"),
+    .target(name: "GraftRuntime", dependencies: ["GraftIR", "COpenBLAS", "CGraftKernels"]),
     .target(name: "GraftData", dependencies: ["GraftIR"]),
     .target(
       name: "Graft",

@@ -1,3 +1,4 @@
+internal import CGraftKernels
 import GraftIR
 
 /// An elementwise activation applied by the kernel that produces its input, while the values are
@@ -40,13 +41,9 @@ enum FusedActivation: Hashable, Sendable {
     bias: Float
   ) {
     switch self {
-    case .relu:
-      for i in 0..<count {
-        let x = source[i] + bias
-        target[i] = x > 0 ? x : 0
-      }
+    case .relu: graft_add_bias_relu(source, target, bias, count)
     case .clip(let lower, let upper):
-      for i in 0..<count { target[i] = Swift.min(Swift.max(source[i] + bias, lower), upper) }
+      graft_add_bias_clip(source, target, bias, lower, upper, count)
     }
   }
 }
@@ -59,7 +56,7 @@ extension Optional where Wrapped == FusedActivation {
   ) {
     switch self {
     case .some(let activation): activation.apply(source, into: target, count: count, bias: bias)
-    case .none: for i in 0..<count { target[i] = source[i] + bias }
+    case .none: graft_add_bias(source, target, bias, count)
     }
   }
 

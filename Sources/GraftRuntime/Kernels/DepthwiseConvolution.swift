@@ -1,3 +1,5 @@
+internal import CGraftKernels
+
 /// A convolution whose groups read one input channel each (depthwise), computed directly:
 /// `Y[n, m, o] = B[m] + Σ_κ W[m, 0, κ] · X[n, m / multiplier, o·s + κ·d − padBegin]`.
 ///
@@ -149,15 +151,13 @@ struct DepthwiseConvolution: Sendable {
       var cell = 0
       while cell + 3 <= cells {
         let (w0, w1, w2) = (filter[cell], filter[cell + 1], filter[cell + 2])
-        let s0 = grid + cellOffsets[cell] + start
-        let s1 = grid + cellOffsets[cell + 1] + start
-        let s2 = grid + cellOffsets[cell + 2] + start
-        for t in 0..<count { a[t] += w0 * s0[t] + w1 * s1[t] + w2 * s2[t] }
+        graft_accumulate3(
+          a, grid + cellOffsets[cell] + start, grid + cellOffsets[cell + 1] + start,
+          grid + cellOffsets[cell + 2] + start, w0, w1, w2, count)
         cell += 3
       }
       while cell < cells {
-        let (weight, source) = (filter[cell], grid + cellOffsets[cell] + start)
-        for t in 0..<count { a[t] += weight * source[t] }
+        graft_accumulate1(a, grid + cellOffsets[cell] + start, filter[cell], count)
         cell += 1
       }
       start += count
