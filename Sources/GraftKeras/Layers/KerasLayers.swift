@@ -15,7 +15,7 @@ public enum KerasLayers {
       ActivationLayer.self, ReLULayer.self, LeakyReLULayer.self, PReLULayer.self, ELULayer.self,
       SoftmaxLayer.self,
       FlattenLayer.self, ReshapeLayer.self, PermuteLayer.self, InferenceIdentityLayers.self,
-      ElementwiseMergeLayers.self, ConcatenateLayer.self,
+      ElementwiseMergeLayers.self, ConcatenateLayer.self, TFOpLambdaLayer.self,
       RescalingLayer.self, NormalizationLayer.self, EmbeddingLayer.self, TimeDistributedLayer.self,
     ]
   }
