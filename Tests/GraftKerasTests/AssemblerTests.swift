@@ -56,3 +56,23 @@ private let twoDense = """
   #expect(graph.outputs.map(\.name) == ["a"])
   #expect(graph.type(of: "a") == ValueType(.float32, [.symbol("N"), .fixed(2)]))
 }
+
+@Test func keras3AddOfATensorAndANumberAddsTheNumber() throws {
+  let json = """
+    {"class_name": "Functional", "config": {"name": "f",
+      "layers": [
+        {"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 2]},
+         "inbound_nodes": []},
+        {"class_name": "Subtract", "name": "sub", "config": {"name": "sub"},
+         "inbound_nodes": [{"args": [3.0, {"class_name": "__keras_tensor__",
+           "config": {"keras_history": ["x", 0, 0]}}], "kwargs": {}}]}],
+      "input_layers": [["x", 0, 0]], "output_layers": [["sub", 0, 0]]}}
+    """
+  let config = try KerasModelConfig(JSONValue(parsing: Data(json.utf8)))
+  let graph = try KerasModelAssembler.graph(
+    config, weights: FixedWeights(byLayer: [:]), kerasMajorVersion: 3)
+  let node = try #require(graph.nodes.first { $0.outputs == ["sub"] })
+  #expect(node.opType == "Sub")
+  #expect(graph.constants[node.inputs[0]]?.elements(as: Float.self) == [3])
+  #expect(node.inputs[1] == "x")
+}

@@ -36,7 +36,6 @@ private func assemblyError(_ config: KerasModelConfig) -> String? {
 
 /// Functions or arguments the converter cannot read are refused, naming the function.
 @Test(arguments: [
-  ("math.reduce_sum", #"{"axis": 1}"#, "unsupported TensorFlow function 'math.reduce_sum'"),
   ("math.multiply", #"{"y": 2.0, "transpose": true}"#, "cannot read the argument(s) transpose"),
   ("math.add", #"{"y": [1.0, 2.0, 3.0]}"#, "math.add: cannot read the argument y = "),
   ("math.subtract", #"{"name": null}"#, "math.subtract: the argument 'y' is missing"),
@@ -47,6 +46,13 @@ func tfOpLambdaRefuses(function: String, keywords: String, message: String) thro
   let error = assemblyError(try model(function, keywords: keywords))
   #expect(error?.contains("layer 'op' (TFOpLambda): ") == true, "\(error ?? "no error")")
   #expect(error?.contains(message) == true, "\(error ?? "no error")")
+}
+
+/// An unknown function is listed with the other unsupported layers before assembly starts.
+@Test func unknownTFOpLambdaFunctionIsListedAsUnsupported() throws {
+  let error = assemblyError(try model("math.reduce_sum", keywords: #"{"axis": 1}"#))
+  #expect(error?.contains("unsupported layers") == true, "\(error ?? "no error")")
+  #expect(error?.contains("'op' (TFOpLambda math.reduce_sum)") == true, "\(error ?? "no error")")
 }
 
 /// A supported function with a scalar `y` assembles into one node on a scalar constant.

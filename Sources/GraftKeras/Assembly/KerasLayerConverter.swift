@@ -7,6 +7,13 @@ public protocol KerasLayerConverter {
   static var classNames: [String] { get }
   /// Adds the nodes of one call of the layer and returns its output tensors.
   static func convert(_ call: inout KerasLayerCall) throws -> [KerasTensor]
+  /// Whether this layer's config is one the converter reads (e.g. a TFOpLambda's function), so
+  /// that every unsupported layer is listed at once before conversion starts.
+  static func supports(_ layer: KerasLayerConfig) -> Bool
+}
+
+extension KerasLayerConverter {
+  public static func supports(_ layer: KerasLayerConfig) -> Bool { true }
 }
 
 /// One call of a layer as a converter sees it: config, inputs, weights and the graph being built.
@@ -25,6 +32,8 @@ public struct KerasLayerCall {
 
   /// The call's non-tensor keyword arguments (see `KerasLayerConfig.callKeywords`).
   public var keywords: [String: JSONValue] = [:]
+  /// The call's positional arguments as written by Keras 3 (see `KerasLayerConfig.callArguments`).
+  public var arguments: [JSONValue] = []
 
   public var config: JSONValue { layer.config }
 

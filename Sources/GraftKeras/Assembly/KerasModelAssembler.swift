@@ -56,8 +56,11 @@ public struct KerasModelAssembler {
       for layer in model.layers {
         if let nested = layer.nestedModel {
           visit(nested, prefix: "\(prefix)\(layer.name)/")
-        } else if layer.className != "InputLayer" && converters[layer.className] == nil {
-          unsupported.append(("\(prefix)\(layer.name)", layer.className))
+        } else if layer.className != "InputLayer",
+          !(converters[layer.className]?.supports(layer) ?? false)
+        {
+          let function = layer.config["function"]?.string.map { " \($0)" } ?? ""
+          unsupported.append(("\(prefix)\(layer.name)", layer.className + function))
         }
       }
     }
@@ -156,6 +159,7 @@ public struct KerasModelAssembler {
       layer: layer, inputs: inputs, weights: try weights.weights(layer: path), builder: builder,
       name: base, kerasMajorVersion: kerasMajorVersion, weightProblems: weightProblems)
     if call < layer.callKeywords.count { context.keywords = layer.callKeywords[call] }
+    if call < layer.callArguments.count { context.arguments = layer.callArguments[call] }
     let outputs = try converter.convert(&context)
     builder = context.builder
     return outputs.enumerated().map { index, tensor in

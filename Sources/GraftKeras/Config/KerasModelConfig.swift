@@ -23,6 +23,10 @@ public struct KerasLayerConfig: Sendable {
   /// The keyword arguments of each call that are not tensors (e.g. TFOpLambda's `y: 3.0`): Keras
   /// 2's per-input `kwargs` dicts merged, or Keras 3's node `kwargs`. Empty when there are none.
   public var callKeywords: [[String: JSONValue]] = []
+  /// Keras 3's positional arguments of each call as written (`args`): tensors as
+  /// `__keras_tensor__` objects, constants as numbers (`keras.ops.add(x, 3.0)` is an `Add` whose
+  /// args are `[x, 3.0]`). Empty for Keras 2 configs.
+  public var callArguments: [[JSONValue]] = []
   /// For a model used as a layer (Functional, Model, Sequential): its own config.
   public var nestedModel: KerasModelConfig?
 }
@@ -143,13 +147,22 @@ public struct KerasModelConfig: Sendable {
     }
     var calls: [[KerasTensorReference]] = []
     var keywords: [[String: JSONValue]] = []
+    var arguments: [[JSONValue]] = []
     if inbound, let nodes = json["inbound_nodes"]?.array {
       calls = try nodes.map { node in
         var found: [KerasTensorReference] = []
         try collectReferences(node, into: &found, layer: name, className: className)
+        if className == "TFOpLambda" {
+          // tf-keras writes a TFOpLambda's further tensor arguments (`y` of `x + y`) as
+          // `[layer, node, tensor]` inside the first argument's kwargs.
+          for value in keywordArguments(node).sorted(by: { $0.key < $1.key }).map(\.value) {
+            try collectReferences(value, into: &found, layer: name, className: className)
+          }
+        }
         return found
       }
       keywords = nodes.map(keywordArguments)
+      arguments = nodes.map { $0["args"]?.array ?? [] }
     }
     let nested =
       modelClassNames.contains(className)
@@ -158,6 +171,7 @@ public struct KerasModelConfig: Sendable {
     var layer = KerasLayerConfig(
       className: className, name: name, config: config, calls: calls, nestedModel: nested)
     layer.callKeywords = keywords
+    layer.callArguments = arguments
     return layer
   }
 
@@ -166,7 +180,9 @@ public struct KerasModelConfig: Sendable {
   private static func keywordArguments(_ node: JSONValue) -> [String: JSONValue] {
     if let kwargs = node["kwargs"]?.object { return kwargs }
     var merged: [String: JSONValue] = [:]
-    for entry in node.array ?? [] {
+    // A call on one tensor may be written as that tensor's entry alone (TFOpLambda).
+    let entries = node.array?.first?.string != nil ? [node] : node.array ?? []
+    for entry in entries {
       if let items = entry.array, items.count >= 4, let kwargs = items[3].object {
         merged.merge(kwargs) { first, _ in first }
       }
