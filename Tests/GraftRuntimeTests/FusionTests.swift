@@ -78,3 +78,31 @@ func fusedActivationsEqualTheSeparateOps(_ test: FusionCase) throws {
   let session = try Session(graph: graph, threads: 1)
   #expect(session.graph.nodes.map(\.opType) == ["Conv", "Clip"])
 }
+
+@Test func batchNormalizationAfterAConvFoldsIntoIt() throws {
+  let channels = 4
+  var graph = Graph()
+  graph.inputs = [
+    ValueInfo(name: "x", type: ValueType(.float32, [.fixed(2), .fixed(3), .fixed(5), .fixed(5)]))
+  ]
+  graph.constants["w"] = Tensor(spread(channels * 3 * 9, seed: 1), shape: [channels, 3, 3, 3])
+  graph.constants["scale"] = Tensor([Float(0.5), 2, -1, 1.5], shape: [channels])
+  graph.constants["bias"] = Tensor([Float(0.1), -0.2, 0.3, 0], shape: [channels])
+  graph.constants["mean"] = Tensor([Float(1), -1, 0.5, 0], shape: [channels])
+  graph.constants["var"] = Tensor([Float(4), 0.25, 1, 2], shape: [channels])
+  graph.nodes = [
+    Node(name: "conv", op: Conv(pads: [1, 1, 1, 1]), inputs: ["x", "w"], outputs: ["conv"]),
+    Node(
+      name: "bn", op: BatchNormalization(epsilon: 1e-3),
+      inputs: ["conv", "scale", "bias", "mean", "var"], outputs: ["y"]),
+  ]
+  graph.outputs = [ValueInfo(name: "y", type: .unknown)]
+  let folded = try Session(graph: graph, threads: 1)
+  #expect(folded.graph.nodes.map(\.opType) == ["Conv"])
+  var separate = graph
+  separate.outputs.append(ValueInfo(name: "conv", type: .unknown))
+  let x = Tensor(spread(2 * 3 * 25, seed: 0), shape: [2, 3, 5, 5])
+  let reference = try Session(graph: separate, threads: 1).run(["x": x])
+  let y = try #require(try folded.run(["x": x])["y"])
+  #expect(y.matches(reference["y"]!, tolerance: 1e-5))
+}

@@ -7,10 +7,13 @@ extension Graph {
   /// `a[m]` per output channel `m`: `Y·s = conv(X, W·s) + B·s` (each filter `W[m]` scaled) and
   /// `Y + a = conv(X, W) + (B + a)`. A constant is per-channel when it is a scalar or its only
   /// non-unit dim lines up with Y's channel axis (axis 1). Y must be read by that one node only.
+  /// An inference `BatchNormalization` with constant parameters right after such a Conv is first
+  /// written as that `Mul` and `Add` (see `splitBatchNormalizationsAfterConvolutions`).
   ///
   /// - Returns: the number of nodes folded.
   @discardableResult
   public mutating func foldAffineIntoConvolutions() throws -> Int {
+    splitBatchNormalizationsAfterConvolutions()
     var folded = 0
     var changed = true
     while changed {
@@ -92,5 +95,55 @@ extension Graph {
       rewritten.inputs[2] = biasName
     }
     return rewritten
+  }
+
+  /// Rewrites each `BatchNormalization` whose input is a Conv's output read by it alone, and whose
+  /// scale, bias, mean and variance are constant floats of one type, as
+  /// `Y·f + (B − mean·f)` with `f = scale / √(var + ε)`: a per-channel `Mul` then `Add` (constants
+  /// shaped `[C, 1, …]` to line up with axis 1), which the Conv then absorbs.
+  mutating func splitBatchNormalizationsAfterConvolutions() {
+    let uses = useCounts
+    let graphOutputs = Set(outputs.map(\.name))
+    let producer = producers
+    var rewritten: [Node] = []
+    for node in nodes {
+      guard let norm = node.op as? BatchNormalization, node.inputs.count == 5,
+        node.outputs.count == 1 || node.outputs.dropFirst().allSatisfy(\.isEmpty),
+        let convIndex = producer[node.inputs[0]], nodes[convIndex].opType == "Conv",
+        uses[node.inputs[0]] == 1, !graphOutputs.contains(node.inputs[0]),
+        let rank = type(of: node.inputs[0])?.shape?.count, rank >= 3
+      else {
+        rewritten.append(node)
+        continue
+      }
+      let parameters = node.inputs[1...].compactMap { constants[$0] }
+      guard parameters.count == 4, let dtype = parameters.first?.dtype, dtype.isFloatingPoint,
+        parameters.allSatisfy({ $0.dtype == dtype && $0.shape.count == 1 }),
+        Set(parameters.map(\.count)).count == 1
+      else {
+        rewritten.append(node)
+        continue
+      }
+      let (scale, bias, mean, variance) = (
+        parameters[0].doubles(), parameters[1].doubles(), parameters[2].doubles(),
+        parameters[3].doubles()
+      )
+      let factor = zip(scale, variance).map { $0 / (($1 + Double(norm.epsilon)).squareRoot()) }
+      let shift = (0..<factor.count).map { bias[$0] - mean[$0] * factor[$0] }
+      let shape = [factor.count] + Array(repeating: 1, count: rank - 2)
+      let factorName = uniqueConstantName("\(node.name)/scale_folded")
+      constants[factorName] = Tensor.converting(factor, to: dtype, shape: shape)
+      let shiftName = uniqueConstantName("\(node.name)/shift_folded")
+      constants[shiftName] = Tensor.converting(shift, to: dtype, shape: shape)
+      let scaled = uniqueConstantName("\(node.name)/scaled")
+      types[scaled] = type(of: node.inputs[0])
+      rewritten.append(
+        Node(
+          name: "\(node.name)/scale", op: Mul(), inputs: [node.inputs[0], factorName],
+          outputs: [scaled]))
+      rewritten.append(
+        Node(name: node.name, op: Add(), inputs: [scaled, shiftName], outputs: [node.outputs[0]]))
+    }
+    nodes = rewritten
   }
 }
