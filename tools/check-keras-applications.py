@@ -63,6 +63,17 @@ def paths(name, major):
     return stem + ".h5", stem + ".input.npy", stem + ".output.npy"
 
 
+def he_scale(model):
+    """Scales Keras's Glorot-initialised kernels by sqrt(2) (He initialisation) in a ReLU network
+    without BatchNorm (VGG16): Glorot halves the activations' second moment at every ReLU layer, so
+    after 16 layers the input's contribution would vanish under the random biases and both samples
+    would give the same output."""
+    for layer in model.layers:
+        weights = layer.get_weights()
+        if weights and weights[0].ndim >= 2:
+            layer.set_weights([weights[0] * np.sqrt(2).astype("float32")] + weights[1:])
+
+
 def prepare(name, major, rebuild):
     """Writes (once) the model, its input and Keras's output; returns their paths."""
     model_path, input_path, output_path = paths(name, major)
@@ -76,6 +87,8 @@ def prepare(name, major, rebuild):
     x = make_inputs(name, rng, common.BATCH)
     calibration = make_inputs(name, np.random.default_rng(100), 32)
     common.randomize(model, rng, calibration, keras)
+    if not any(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers):
+        he_scale(model)
     y = common.predict(model, [x])[0]
     common.check_depends_on_input(f"{name}_k{major}", [y])
     model.save(model_path)
@@ -92,7 +105,8 @@ def run_graft(graft, model_path, input_path, outputs=()):
             command += ["--output", output]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
-            return None, (result.stderr + result.stdout).strip()
+            text = (result.stderr + result.stdout).strip()
+            return None, text or f"graft exited with status {result.returncode}"
         return {f[:-4]: np.load(os.path.join(folder, f)) for f in os.listdir(folder)}, None
 
 
