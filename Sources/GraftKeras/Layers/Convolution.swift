@@ -24,14 +24,7 @@ enum ConvolutionLayer: KerasLayerConverter {
     }
     let kernel = try call.weight(
       0, role: "kernel", shape: window.kernel + [channels / groups, filters])
-    var inputs = [
-      input.value,
-      call.constant(kernel.permutingAxes([rank + 1, rank] + Array(0..<rank)), role: "kernel"),
-    ]
-    if try call.bool("use_bias", default: true) {
-      inputs.append(
-        call.constant(try call.weight(1, role: "bias", shape: [filters]), role: "bias"))
-    }
+    let inputs = try call.convolutionInputs(input.value, kernel: kernel, filters: filters)
     var output = try call.node(window.conv(group: groups), inputs)
     output = try call.activation(try call.activationName(), output, layout: input.layout)
     return [KerasTensor(value: output, layout: input.layout)]

@@ -54,14 +54,7 @@ enum ConvolutionTransposeLayer: KerasLayerConverter {
     let filters = try call.int("filters")
     let channels = try call.channels(of: input)
     let kernel = try call.weight(0, role: "kernel", shape: window.kernel + [filters, channels])
-    var inputs = [
-      input.value,
-      call.constant(kernel.permutingAxes([rank + 1, rank] + Array(0..<rank)), role: "kernel"),
-    ]
-    if try call.bool("use_bias", default: true) {
-      inputs.append(
-        call.constant(try call.weight(1, role: "bias", shape: [filters]), role: "bias"))
-    }
+    let inputs = try call.convolutionInputs(input.value, kernel: kernel, filters: filters)
     let op = ConvTranspose(
       dilations: window.dilations, kernelShape: window.kernel, outputPadding: extra,
       pads: begins + ends, strides: window.strides)

@@ -70,3 +70,19 @@ extension KerasLayerCall {
     return amounts
   }
 }
+
+extension KerasLayerCall {
+  /// The inputs of an IR convolution: `x`, the Keras kernel `[k1, …, kr, a, b]` as
+  /// `[b, a, k1, …, kr]` (HWIO → OIHW for Conv, HWOI → IOHW for ConvTranspose), and the bias of
+  /// `filters` values when `use_bias` (the default).
+  mutating func convolutionInputs(_ x: String, kernel: Tensor, filters: Int) throws -> [String] {
+    let rank = kernel.shape.count - 2
+    var inputs = [
+      x, constant(kernel.permutingAxes([rank + 1, rank] + Array(0..<rank)), role: "kernel"),
+    ]
+    if try bool("use_bias", default: true) {
+      inputs.append(constant(try weight(1, role: "bias", shape: [filters]), role: "bias"))
+    }
+    return inputs
+  }
+}
