@@ -1,7 +1,7 @@
 """Graft against Keras on the real keras.applications models, end to end, for both Keras versions.
 
 For each application (ResNet50, MobileNet, MobileNetV3Small, EfficientNetB0, DenseNet121, VGG16,
-Xception, InceptionV3; InceptionResNetV2 on request) and each Keras major version (2 = tf-keras, 3 = keras),
+Xception, InceptionV3, InceptionResNetV2) and each Keras major version (2 = tf-keras, 3 = keras),
 builds the model with weights=None at a small valid input size, gives it random but sane weights
 (fixtures/keras/common.py's `randomize`: Keras-initialised kernels, random biases, BatchNorm
 moving statistics measured on a calibration batch so activations stay near unit scale), saves it
@@ -44,10 +44,6 @@ MODELS = {
     "InceptionV3": ("InceptionV3", 75, False, (-1, 1)),
     "InceptionResNetV2": ("InceptionResNetV2", 75, False, (-1, 1)),
 }
-
-# InceptionResNetV2 is outside issue 4's list and Graft refuses it: its residual scaling is a
-# CustomScaleLayer (Python code defined in keras.applications); run it with --models.
-DEFAULT_MODELS = [name for name in MODELS if name != "InceptionResNetV2"]
 
 
 def build(keras, name):
@@ -152,7 +148,7 @@ def trace(graft, name, major, model_path, input_path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--graft", required=True, help="the graft executable")
-    parser.add_argument("--models", nargs="*", default=DEFAULT_MODELS, choices=list(MODELS))
+    parser.add_argument("--models", nargs="*", default=list(MODELS), choices=list(MODELS))
     parser.add_argument("--versions", nargs="*", type=int, default=[2, 3], choices=[2, 3])
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached models")
     parser.add_argument("--trace", action="store_true", help="find the first differing layer")

@@ -1,5 +1,6 @@
 import Foundation
 import GraftIR
+import GraftRuntime
 import Testing
 
 @testable import GraftKeras
@@ -75,4 +76,25 @@ private let twoDense = """
   #expect(node.opType == "Sub")
   #expect(graph.constants[node.inputs[0]]?.elements(as: Float.self) == [3])
   #expect(node.inputs[1] == "x")
+}
+
+@Test func inceptionResNetScaleLayerAddsTheScaledResidual() throws {
+  let json = """
+    {"class_name": "Functional", "config": {"name": "f",
+      "layers": [
+        {"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 2]},
+         "inbound_nodes": []},
+        {"class_name": "InputLayer", "name": "r", "config": {"name": "r", "batch_shape": [null, 2]},
+         "inbound_nodes": []},
+        {"class_name": "Custom>CustomScaleLayer", "name": "block", "config": {"name": "block",
+          "scale": 0.5}, "inbound_nodes": [[["x", 0, 0, {}], ["r", 0, 0, {}]]]}],
+      "input_layers": [["x", 0, 0], ["r", 0, 0]], "output_layers": [["block", 0, 0]]}}
+    """
+  let config = try KerasModelConfig(JSONValue(parsing: Data(json.utf8)))
+  let graph = try KerasModelAssembler.graph(
+    config, weights: FixedWeights(byLayer: [:]), kerasMajorVersion: 2)
+  let x = Tensor([Float(1), 2], shape: [1, 2])
+  let r = Tensor([Float(4), -6], shape: [1, 2])
+  let y = try Session(graph: graph, threads: 1).run(["x": x, "r": r])["block"]
+  #expect(y?.elements(as: Float.self) == [3, -1])
 }

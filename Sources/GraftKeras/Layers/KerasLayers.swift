@@ -3,6 +3,7 @@ public enum KerasLayers {
   public static var all: [any KerasLayerConverter.Type] {
     [
       DenseLayer.self,
+      CustomScaleLayer.self,
       ConvolutionLayer.self,
       ConvolutionTransposeLayer.self,
       DepthwiseConvolutionLayer.self,
