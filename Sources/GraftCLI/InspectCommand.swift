@@ -18,21 +18,14 @@ struct InspectCommand: ParsableCommand {
       Shapes are lists of integers (fixed), strings (symbolic, e.g. the batch) and null (unknown).
       """)
 
-  @Argument(help: "The model file (.onnx, Keras .h5 / .hdf5 / .weights.h5 / .keras).")
-  var model: String
-
-  @Option(
-    help: ArgumentHelp(
-      "The architecture of a Keras weights-only file: model.to_json()'s JSON, a Keras 3 "
-        + "config.json, or a full-model .h5.", valueName: "file"))
-  var config: String?
+  @OptionGroup var source: ModelArguments
 
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
 
   func run() throws {
     try reportingErrors {
-      let inspection = ModelInspection(model: try loadModel(model, config: config), path: model)
+      let inspection = ModelInspection(model: try source.load(), path: source.model)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

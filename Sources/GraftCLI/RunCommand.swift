@@ -17,14 +17,7 @@ struct RunCommand: ParsableCommand {
       name replaced by '_'.
       """)
 
-  @Argument(help: "The model file (.onnx, Keras .h5 / .hdf5 / .weights.h5 / .keras).")
-  var model: String
-
-  @Option(
-    help: ArgumentHelp(
-      "The architecture of a Keras weights-only file: model.to_json()'s JSON, a Keras 3 "
-        + "config.json, or a full-model .h5.", valueName: "file"))
-  var config: String?
+  @OptionGroup var source: ModelArguments
 
   @Option(name: [.customShort("i"), .long], help: "An input as NAME=FILE.npy (or FILE.npy).")
   var input: [String] = []
@@ -43,8 +36,8 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let loaded = try loadModel(model, config: config)
-      try loaded.requireSupported(path: model)
+      let loaded = try source.load()
+      try loaded.requireSupported(path: source.model)
       let session = try Session(
         graph: loaded.graph, outputs: output.isEmpty ? nil : output, threads: threads)
       var inputs: [String: Tensor] = [:]

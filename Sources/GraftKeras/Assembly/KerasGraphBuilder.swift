@@ -74,20 +74,17 @@ public struct KerasGraphBuilder: Sendable {
     case .keras:
       return tensor.value
     case .channelsFirst:
-      let perm = KerasLayout.toKeras(rank: type(of: tensor.value).shape?.count ?? 0)
-      if let existing = transpose(of: tensor.value, perm: perm) { return existing }
-      return try node(
-        Transpose(perm: perm), [tensor.value], output: "\(tensor.value)/channels_last")
+      let rank = type(of: tensor.value).shape?.count ?? 0
+      return try transposed(tensor.value, KerasLayout.toKeras(rank: rank), suffix: "channels_last")
     case .flattenedChannelsFirst(let unflattened):
       let shape = constant(
         Tensor([Int64(0)] + unflattened.map(Int64.init), shape: [unflattened.count + 1]),
         name: "\(tensor.value)/unflattened_shape")
       let unflat = try node(
         Reshape(), [tensor.value, shape], output: "\(tensor.value)/unflattened")
-      let transposed = try node(
-        Transpose(perm: KerasLayout.toKeras(rank: unflattened.count + 1)), [unflat],
-        output: "\(tensor.value)/channels_last")
-      return try node(Flatten(axis: 1), [transposed], output: "\(tensor.value)/flat_keras")
+      let channelsLast = try transposed(
+        unflat, KerasLayout.toKeras(rank: unflattened.count + 1), suffix: "channels_last")
+      return try node(Flatten(axis: 1), [channelsLast], output: "\(tensor.value)/flat_keras")
     }
   }
 
@@ -98,10 +95,9 @@ public struct KerasGraphBuilder: Sendable {
     case .channelsFirst:
       return tensor.value
     case .keras:
-      let perm = KerasLayout.toChannelsFirst(rank: type(of: tensor.value).shape?.count ?? 0)
-      if let existing = transpose(of: tensor.value, perm: perm) { return existing }
-      return try node(
-        Transpose(perm: perm), [tensor.value], output: "\(tensor.value)/channels_first")
+      let rank = type(of: tensor.value).shape?.count ?? 0
+      return try transposed(
+        tensor.value, KerasLayout.toChannelsFirst(rank: rank), suffix: "channels_first")
     case .flattenedChannelsFirst:
       throw KerasError.layer(
         name: currentLayer.name, className: currentLayer.className,
@@ -109,12 +105,17 @@ public struct KerasGraphBuilder: Sendable {
     }
   }
 
-  /// The output of a Transpose with `perm` already reading `value`: a model input read by
-  /// several channels-last layers is transposed once.
-  private func transpose(of value: String, perm: [Int]) -> String? {
-    graph.nodes.first { node in
+  /// `value` transposed by `perm` into `value/<suffix>`, reusing a Transpose with `perm` that
+  /// already reads `value`: a model input read by several channels-last layers is transposed
+  /// once.
+  private mutating func transposed(_ value: String, _ perm: [Int], suffix: String) throws
+    -> String
+  {
+    let existing = graph.nodes.first { node in
       node.inputs == [value] && (node.op as? Transpose)?.perm == perm
-    }?.outputs.first
+    }
+    if let output = existing?.outputs.first { return output }
+    return try node(Transpose(perm: perm), [value], output: "\(value)/\(suffix)")
   }
 
   /// Records how `tensor` is viewed under the Keras name `name` when it is not held in Keras's
