@@ -1,22 +1,5 @@
+#include "graft_dispatch.h"
 #include "graft_kernels.h"
-
-// The bias loops run in place (source == target) or on disjoint arrays; element i is read before
-// it is written either way, so their loops are declared safe to vectorise (clang's runtime overlap
-// check would otherwise send the in-place case down the scalar loop).
-#define GRAFT_VECTORIZE _Pragma("clang loop vectorize(assume_safety)")
-
-// Each kernel's body is written once as an always-inline function and wrapped twice: the AVX2
-// wrapper's target attribute makes the compiler vectorise the inlined body with AVX2 and FMA.
-#define GRAFT_DISPATCH(name, params, args)                                                    \
-  __attribute__((target("avx2,fma"))) static void name##_avx2 params { name##_body args; }  \
-  static void name##_baseline params { name##_body args; }                                  \
-  void name params {                                                                          \
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {                   \
-      name##_avx2 args;                                                                       \
-    } else {                                                                                  \
-      name##_baseline args;                                                                   \
-    }                                                                                         \
-  }
 
 static inline __attribute__((always_inline)) void graft_accumulate3_body(
     float *restrict a, const float *restrict s0, const float *restrict s1,
