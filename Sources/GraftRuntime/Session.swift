@@ -48,7 +48,7 @@ public final class Session: @unchecked Sendable {
     prepared.removeIdentities()
     prepared.removeDeadNodes()
     try prepared.inferTypes()
-    prepared.fuseConvActivations()
+    prepared.fuseConvolutionEpilogues()
     let missing = Set(prepared.nodes.filter { !($0.op is any CPUExecutable) }.map(\.opType))
     guard missing.isEmpty else { throw RuntimeError.missingKernels(missing.sorted()) }
     self.graph = prepared

@@ -106,3 +106,53 @@ func fusedActivationsEqualTheSeparateOps(_ test: FusionCase) throws {
   let y = try #require(try folded.run(["x": x])["y"])
   #expect(y.matches(reference["y"]!, tolerance: 1e-5))
 }
+
+/// `Relu(Conv(x) + shortcut)` (a ResNet block's end), with the Conv's and the Add's outputs
+/// optionally exposed as graph outputs, which must stop the fusion.
+private func residualBlock(exposing exposed: [String] = [], bias: Bool) -> Graph {
+  var graph = Graph()
+  let shape: [Dim] = [.symbol("N"), .fixed(5), .fixed(6), .fixed(7)]
+  graph.inputs = [
+    ValueInfo(name: "x", type: ValueType(.float32, shape)),
+    ValueInfo(name: "shortcut", type: ValueType(.float32, shape)),
+  ]
+  graph.constants["w"] = Tensor(spread(5 * 5 * 9, seed: 1), shape: [5, 5, 3, 3])
+  graph.constants["b"] = Tensor(spread(5, seed: 2), shape: [5])
+  graph.nodes = [
+    Node(
+      name: "conv", op: Conv(pads: [1, 1, 1, 1]), inputs: bias ? ["x", "w", "b"] : ["x", "w"],
+      outputs: ["conv"]),
+    Node(name: "add", op: Add(), inputs: ["shortcut", "conv"], outputs: ["sum"]),
+    Node(name: "relu", op: Relu(), inputs: ["sum"], outputs: ["y"]),
+  ]
+  graph.outputs = (["y"] + exposed).map { ValueInfo(name: $0, type: .unknown) }
+  return graph
+}
+
+@Test(arguments: [true, false])
+func residualAddAndReluFuseIntoTheConvWithTheSameBits(bias: Bool) throws {
+  let inputs = [
+    "x": Tensor(spread(2 * 5 * 42, seed: 0), shape: [2, 5, 6, 7]),
+    "shortcut": Tensor(spread(2 * 5 * 42, seed: 5), shape: [2, 5, 6, 7]),
+  ]
+  let fused = try Session(graph: residualBlock(bias: bias), threads: 2)
+  #expect(fused.graph.nodes.map(\.opType) == ["FusedConv"])
+  let separate = try Session(
+    graph: residualBlock(exposing: ["conv", "sum"], bias: bias), threads: 2)
+  #expect(separate.graph.nodes.map(\.opType) == ["Conv", "Add", "Relu"])
+  let expected = try separate.run(inputs)
+  let y = try #require(try fused.run(inputs)["y"]).elements(as: Float.self)
+  #expect(y == expected["y"]!.elements(as: Float.self))
+  let sums = zip(
+    expected["conv"]!.elements(as: Float.self), inputs["shortcut"]!.elements(as: Float.self))
+  #expect(y == sums.map { max($0 + $1, 0) })
+}
+
+@Test func addAloneFusesAndBroadcastingAddDoesNot() throws {
+  var graph = residualBlock(exposing: ["sum"], bias: true)
+  graph.outputs = [ValueInfo(name: "sum", type: .unknown)]
+  graph.nodes.removeLast()
+  #expect(try Session(graph: graph, threads: 1).graph.nodes.map(\.opType) == ["FusedConv"])
+  graph.inputs[1].type = ValueType(.float32, [.fixed(1), .fixed(5), .fixed(1), .fixed(1)])
+  #expect(try Session(graph: graph, threads: 1).graph.nodes.map(\.opType) == ["Conv", "Add"])
+}

@@ -7,15 +7,16 @@ extension Conv: CPUExecutable {
 }
 
 /// Conv compiled for fixed shapes (float32, NCHW and its 1-D/3-D kin), with an optional fused
-/// activation.
+/// residual addition and activation: `Y = activation(conv(X, W) + B + R)`.
 ///
 /// General case: per batch item and group, `Y_g [M/group, O] = W_g [M/group, C/group·Πk] ×
 /// cols [C/group·Πk, O]` with `cols` the im2col matrix. Pointwise convolutions (1×1, unstrided,
 /// unpadded) multiply X itself, with no im2col. Either way the output positions are cut into
-/// blocks: one sgemm writes a block of Y in place, then bias and activation are applied to it
-/// while it is still in cache, and blocks run in parallel. The block size depends only on the
-/// shapes, so every output element comes from the same arithmetic whatever the thread count.
-/// Groups reading one input channel each (depthwise) use `DepthwiseConvolution` instead.
+/// blocks, each written once by `PackedMatrix.multiply` from the group's weights (packed at plan
+/// time when they are constant) with bias, residual and activation applied per tile; blocks run
+/// in parallel. The block size depends only on the shapes, so every output element comes from
+/// the same arithmetic whatever the thread count. Groups reading one input channel each
+/// (depthwise) use `DepthwiseConvolution` instead.
 struct ConvKernel: CPUKernel {
   let geometry: WindowGeometry
   let batch: Int
@@ -24,13 +25,21 @@ struct ConvKernel: CPUKernel {
   let groupInputs: Int
   let groupOutputs: Int
   let hasBias: Bool
+  /// True when input 3 is a residual `R` shaped like Y.
+  let hasResidual: Bool
   let activation: FusedActivation?
   let columnBlock: Int
   /// True when X is its own im2col matrix (1×1 kernel, unit strides, no padding).
   let pointwise: Bool
   let depthwise: DepthwiseConvolution?
+  /// Each group's weights packed for the product, when W is a constant; otherwise they are packed
+  /// at the start of every run.
+  let packedWeights: [PackedMatrix]?
 
-  init(_ op: Conv, _ context: KernelContext, activation: FusedActivation? = nil) throws {
+  init(
+    _ op: Conv, _ context: KernelContext, residual: Bool = false,
+    activation: FusedActivation? = nil
+  ) throws {
     let x = try context.shape(0)
     let w = try context.shape(1)
     let pads: [Int]
@@ -40,6 +49,7 @@ struct ConvKernel: CPUKernel {
     groupInputs = x[1] / op.group
     groupOutputs = w[0] / op.group
     hasBias = context.inputShapes.count > 2 && context.inputShapes[2] != nil
+    hasResidual = residual
     self.activation = activation
     pointwise =
       geometry.kernelSize == 1 && pads.allSatisfy { $0 == 0 }
@@ -51,13 +61,31 @@ struct ConvKernel: CPUKernel {
     let positions = geometry.outputSize
     let block: Int
     if pointwise {
-      // Keep the block of Y (M/group rows) within about 256 KB for the epilogue.
       block = max(64, (1 << 16) / max(groupOutputs, 1) / 16 * 16)
     } else {
       let rows = groupInputs * geometry.kernelSize
       block = min(max(64, ((positions + 7) / 8 + 15) / 16 * 16), max(16, (1 << 20) / max(rows, 1)))
     }
     columnBlock = max(1, min(block, positions))
+    let (groups, groupOutputs, depth) = (groups, groupOutputs, groupInputs * geometry.kernelSize)
+    packedWeights =
+      depthwise == nil
+      ? context.constants[1].map { weights in
+        Self.packGroups(
+          weights.elements(as: Float.self), groups: groups, groupOutputs: groupOutputs,
+          depth: depth)
+      } : nil
+  }
+
+  /// `W` (`groups·groupOutputs` rows of `depth` values) packed group by group.
+  private static func packGroups(
+    _ weights: UnsafePointer<Float>, groups: Int, groupOutputs: Int, depth: Int
+  ) -> [PackedMatrix] {
+    (0..<groups).map { group in
+      PackedMatrix(
+        packing: weights + group * groupOutputs * depth, leadingDimension: depth,
+        rows: groupOutputs, depth: depth)
+    }
   }
 
   func run(inputs: [RuntimeTensor?], outputs: [RuntimeTensor], pool: ThreadPool) throws {
@@ -74,34 +102,32 @@ struct ConvKernel: CPUKernel {
     let positions = geometry.outputSize
     let rows = groupInputs * geometry.kernelSize
     let blocks = (positions + columnBlock - 1) / columnBlock
+    let weights =
+      packedWeights
+      ?? Self.packGroups(wTensor.floats, groups: groups, groupOutputs: groupOutputs, depth: rows)
+    let residualTensor = hasResidual ? inputs[3] : nil
     pool.parallelFor(batch * groups * blocks) { items in
-      let (x, w, y, bias) = (xTensor.floats, wTensor.floats, yTensor.floats, biasTensor?.floats)
+      let (x, y, bias) = (xTensor.floats, yTensor.floats, biasTensor?.floats)
       let cols = UnsafeMutablePointer<Float>.allocate(
         capacity: pointwise ? 0 : max(rows * columnBlock, 1))
       defer { cols.deallocate() }
+      let workspace = GEMMWorkspace(count: weights[0].workspaceCount(columns: columnBlock))
       for item in items {
         let block = item % blocks
         let group = item / blocks % groups
         let n = item / blocks / groups
         let columns = (block * columnBlock)..<min(positions, (block + 1) * columnBlock)
         let input = x + (n * groups + group) * groupInputs * geometry.inputSize
-        let firstChannel = (n * groups + group) * groupOutputs
-        let output = y + firstChannel * positions + columns.lowerBound
-        if pointwise {
-          BLAS.sgemm(
-            m: groupOutputs, n: columns.count, k: rows, a: w + group * groupOutputs * rows,
-            b: input + columns.lowerBound, ldb: positions, c: output, ldc: positions)
-        } else {
+        let outputOffset = (n * groups + group) * groupOutputs * positions + columns.lowerBound
+        if !pointwise {
           geometry.im2col(input, channels: groupInputs, columns: columns, into: cols)
-          BLAS.sgemm(
-            m: groupOutputs, n: columns.count, k: rows, a: w + group * groupOutputs * rows,
-            b: cols, c: output, ldc: positions)
         }
-        for m in 0..<groupOutputs {
-          activation.apply(
-            output + m * positions, count: columns.count,
-            bias: bias?[group * groupOutputs + m] ?? 0)
-        }
+        weights[group].multiply(
+          pointwise ? input + columns.lowerBound : cols, ldb: pointwise ? positions : columns.count,
+          columns: columns.count, into: y + outputOffset, ldc: positions,
+          bias: bias.map { $0 + group * groupOutputs },
+          residual: residualTensor.map { $0.floats + outputOffset }, activation: activation,
+          workspace: workspace.floats)
       }
     }
   }
