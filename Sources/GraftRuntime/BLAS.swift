@@ -27,22 +27,6 @@ public enum BLAS {
       Int32(max(ldc, 1)))
   }
 
-  /// OpenBLAS takes 32-bit sizes; larger products are a programmer error and trap.
-  public static func sgemm(
-    m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, transposeA: Bool = false,
-    b: UnsafePointer<Float>, transposeB: Bool = false, beta: Float = 0,
-    c: UnsafeMutablePointer<Float>
-  ) {
-    let limit = Int(Int32.max)
-    precondition(m >= 0 && n >= 0 && k >= 0, "negative sgemm size")
-    precondition(m <= limit && n <= limit && k <= limit, "sgemm size exceeds 32 bits")
-    guard m > 0 && n > 0 else { return }
-    cblas_sgemm(
-      CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k), alpha, a, Int32(transposeA ? m : k), b,
-      Int32(transposeB ? k : n), beta, c, Int32(n))
-  }
-
   /// OpenBLAS's build description (version, target CPU, threading), for diagnostics.
   public static var configuration: String { String(cString: openblas_get_config()) }
 }
