@@ -14,10 +14,13 @@
 // - The micro-kernel multiplies one A panel by one B panel into MR×NR sums held in registers
 //   (6×16 floats: twelve 8-wide registers on AVX2), adds them to C (first chunk: stores them),
 //   and on the last chunk applies the epilogue to the tile while it is in L1.
-// - Loops: K chunks ⊃ packed B blocks ⊃ blocks of MC rows (A block ≤ 168 KB, in L2 with the B
-//   block) ⊃ B panels (in L1) ⊃ A panels.
+// - Loops: K chunks ⊃ packed B blocks ⊃ bands of rows ⊃ B panels ⊃ A panels. For deep chunks a
+//   band is MC rows (A block ≤ 168 KB, in L2 with the B block; each B panel stays in L1 while the
+//   band's A panels stream past it). For shallow chunks (kc ≤ SHALLOW) the product is bound by
+//   writing C, not by arithmetic, and a band is one A panel: C is then written row-wise, MR
+//   sequential streams, rather than one 64-byte piece of each of MC rows at a time.
 
-enum { MR = 6, NR = 16, KC = 256, MC = 28 * MR, B_BLOCK_FLOATS = 32768 };
+enum { MR = 6, NR = 16, KC = 256, MC = 28 * MR, B_BLOCK_FLOATS = 32768, SHALLOW = 64 };
 
 typedef float v8 __attribute__((ext_vector_type(8)));
 // The same vector at any float-aligned address (C's rows).
@@ -177,11 +180,12 @@ static inline __attribute__((always_inline)) void graft_gemm_body(
     int first = k0 == 0, last = k0 + kc == k;
     const float *chunk = packed_a + k0 * padded;
     long width = block_columns(kc);
+    long band = kc > SHALLOW ? MC : MR;
     for (long block = 0; block < n; block += width) {
       long columns = min_long(width, n - block);
       pack_b(b + k0 * ldb + block, ldb, kc, columns, workspace);
-      for (long i0 = 0; i0 < m; i0 += MC) {
-        long i1 = min_long(m, i0 + MC);
+      for (long i0 = 0; i0 < m; i0 += band) {
+        long i1 = min_long(m, i0 + band);
         for (long j0 = 0; j0 < columns; j0 += NR) {
           for (long row0 = i0; row0 < i1; row0 += MR) {
             v8 sums[MR][2];
