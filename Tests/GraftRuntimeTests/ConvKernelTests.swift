@@ -358,3 +358,164 @@ func convMatchesTheFormula(_ test: ConvCase) throws {
   // Scales 1 + (2/2)·sum: 1 + 5, 1 + 13, 1 + 9.
   expectClose(y.elements(as: Float.self), [1.0 / 6, 2.0 / 14, 3.0 / 10])
 }
+
+// MARK: Depthwise
+
+struct DepthwiseCase: Sendable, CustomTestStringConvertible {
+  let name: String
+  /// Batch, channels and spatial sizes of X.
+  let x: [Int]
+  let kernel: [Int]
+  let strides: [Int]
+  let dilations: [Int]
+  let pads: [Int]
+  var testDescription: String { name }
+
+  var rank: Int { kernel.count }
+  var output: [Int] {
+    (0..<rank).map { a in
+      (x[2 + a] + pads[a] + pads[rank + a] - (kernel[a] - 1) * dilations[a] - 1) / strides[a] + 1
+    }
+  }
+}
+
+/// Widths 1 to 23 give output rows with every remainder modulo the vector width (8), and planes
+/// with fewer vectors than a group as well as several groups.
+@Test(arguments: [
+  DepthwiseCase(
+    name: "3×3 stride 1 pad 1, width 17", x: [2, 3, 9, 17], kernel: [3, 3], strides: [1, 1],
+    dilations: [1, 1], pads: [1, 1, 1, 1]),
+  DepthwiseCase(
+    name: "3×3 stride 1 pad 0, width 23", x: [1, 2, 6, 23], kernel: [3, 3], strides: [1, 1],
+    dilations: [1, 1], pads: [0, 0, 0, 0]),
+  DepthwiseCase(
+    name: "3×3 stride 2 pad 0, odd input", x: [2, 3, 13, 13], kernel: [3, 3], strides: [2, 2],
+    dilations: [1, 1], pads: [0, 0, 0, 0]),
+  DepthwiseCase(
+    name: "3×3 stride 2 pad 1, width 40", x: [1, 2, 7, 40], kernel: [3, 3], strides: [2, 2],
+    dilations: [1, 1], pads: [1, 1, 1, 1]),
+  DepthwiseCase(
+    name: "3×3 stride 2 asymmetric pads", x: [1, 3, 10, 11], kernel: [3, 3], strides: [2, 2],
+    dilations: [1, 1], pads: [0, 1, 1, 0]),
+  DepthwiseCase(
+    name: "5×5 stride 1 pad 2, width 7", x: [2, 2, 7, 7], kernel: [5, 5], strides: [1, 1],
+    dilations: [1, 1], pads: [2, 2, 2, 2]),
+  DepthwiseCase(
+    name: "5×5 stride 2 asymmetric pads", x: [1, 3, 15, 19], kernel: [5, 5], strides: [2, 2],
+    dilations: [1, 1], pads: [1, 2, 2, 1]),
+  DepthwiseCase(
+    name: "3×3 width 1", x: [1, 2, 5, 1], kernel: [3, 3], strides: [1, 1], dilations: [1, 1],
+    pads: [1, 1, 1, 1]),
+  DepthwiseCase(
+    name: "2×4 strides 1×3 dilated", x: [1, 2, 8, 29], kernel: [2, 4], strides: [1, 3],
+    dilations: [3, 2], pads: [1, 0, 2, 3]),
+  DepthwiseCase(
+    name: "1-D stride 2", x: [2, 3, 21], kernel: [3], strides: [2], dilations: [1], pads: [1, 1]),
+  DepthwiseCase(
+    name: "3-D", x: [1, 2, 4, 5, 6], kernel: [3, 2, 3], strides: [1, 2, 1],
+    dilations: [1, 1, 2], pads: [1, 0, 1, 1, 1, 0]),
+])
+func depthwiseConvMatchesTheFormula(_ test: DepthwiseCase) throws {
+  let channels = test.x[1]
+  let wShape = [channels, 1] + test.kernel
+  let x = values(test.x.reduce(1, *))
+  let w = values(wShape.reduce(1, *), seed: 1)
+  let bias = values(channels, seed: 2)
+  let op = Conv(
+    dilations: test.dilations, group: channels, pads: test.pads, strides: test.strides)
+  let y = try run(
+    op, inputs: [("x", Tensor(x, shape: test.x))],
+    constants: ["w": Tensor(w, shape: wShape), "b": Tensor(bias, shape: [channels])],
+    inputOrder: ["x", "w", "b"])[0]
+  #expect(y.shape == Array(test.x[..<2]) + test.output)
+  expectClose(
+    y.elements(as: Float.self),
+    referenceConv(
+      x: x, xShape: test.x, w: w, wShape: wShape, bias: bias, group: channels,
+      strides: test.strides, dilations: test.dilations, padBegin: Array(test.pads[..<test.rank]),
+      output: test.output))
+}
+
+@Test(arguments: [FusedActivation.relu, .clip(lower: 0, upper: 0.25)])
+func depthwiseAppliesTheActivationToEachSum(_ activation: FusedActivation) {
+  // Two planes of 6×11 (outputs 3×6 at stride 2), with a NaN in the second: Relu turns the sums
+  // it reaches into 0, Clip keeps them NaN, as the standalone kernels do.
+  let (channels, input, output) = (2, [6, 11], [3, 6])
+  let geometry = WindowGeometry(
+    input: input, output: output, kernel: [3, 3], strides: [2, 2], dilations: [1, 1],
+    padBegin: [1, 1])
+  let depthwise = DepthwiseConvolution(
+    geometry: geometry, channels: channels, channelMultiplier: 1)
+  var x = values(channels * 66, seed: 3)
+  x[66 + 2 * 11 + 4] = .nan
+  let w = values(channels * 9, seed: 4)
+  let bias: [Float] = [0.1, -0.2]
+  var y = [Float](repeating: 7, count: channels * 18)
+  x.withUnsafeBufferPointer { x in
+    w.withUnsafeBufferPointer { w in
+      bias.withUnsafeBufferPointer { bias in
+        y.withUnsafeMutableBufferPointer { y in
+          depthwise.run(
+            0..<channels, x: x.baseAddress!, w: w.baseAddress!, bias: bias.baseAddress,
+            activation: activation, y: y.baseAddress!)
+        }
+      }
+    }
+  }
+  let sums = referenceConv(
+    x: x, xShape: [1, channels] + input, w: w, wShape: [channels, 1, 3, 3], bias: bias,
+    group: channels, strides: [2, 2], dilations: [1, 1], padBegin: [1, 1], output: output)
+  let expected: [Float] =
+    switch activation {
+    case .relu: sums.map { $0 > 0 ? $0 : 0 }
+    case .clip(let lower, let upper): sums.map { $0.isNaN ? $0 : min(max($0, lower), upper) }
+    }
+  #expect(sums.contains { $0.isNaN })
+  #expect(zip(y, expected).allSatisfy { $0.isNaN == $1.isNaN })
+  expectClose(y.map { $0.isNaN ? 0 : $0 }, expected.map { $0.isNaN ? 0 : $0 })
+}
+
+@Test func depthwiseConvIsBitIdenticalOnOneAndTwoThreads() throws {
+  // 24 planes of 19×21 at stride 2: the threads split the planes differently than one thread.
+  let x = Tensor(values(2 * 12 * 19 * 21), shape: [2, 12, 19, 21])
+  let constants = [
+    "w": Tensor(values(12 * 9, seed: 5), shape: [12, 1, 3, 3]),
+    "b": Tensor(values(12, seed: 6), shape: [12]),
+  ]
+  let op = Conv(group: 12, pads: [1, 1, 1, 1], strides: [2, 2])
+  let one = try run(op, inputs: [("x", x)], constants: constants, inputOrder: ["x", "w", "b"])
+  let two = try run(
+    op, inputs: [("x", x)], constants: constants, inputOrder: ["x", "w", "b"], threads: 2)
+  #expect(one[0].elements(as: Float.self) == two[0].elements(as: Float.self))
+}
+
+@Test func depthwiseNeverWritesPastItsPlane() {
+  // Planes of 3×2 are narrower than a vector: computed last to first, each must leave the next
+  // plane (another thread's, in general) and the memory past the output untouched.
+  let (channels, plane) = (3, [3, 2])
+  let geometry = WindowGeometry(
+    input: plane, output: plane, kernel: [3, 3], strides: [1, 1], dilations: [1, 1],
+    padBegin: [1, 1])
+  let depthwise = DepthwiseConvolution(
+    geometry: geometry, channels: channels, channelMultiplier: 1)
+  let x = values(channels * 6, seed: 7)
+  let w = values(channels * 9, seed: 8)
+  var y = [Float](repeating: 7, count: channels * 6 + 8)
+  x.withUnsafeBufferPointer { x in
+    w.withUnsafeBufferPointer { w in
+      y.withUnsafeMutableBufferPointer { y in
+        for item in (0..<channels).reversed() {
+          depthwise.run(
+            item..<(item + 1), x: x.baseAddress!, w: w.baseAddress!, bias: nil, activation: nil,
+            y: y.baseAddress!)
+        }
+      }
+    }
+  }
+  expectClose(
+    Array(y[..<(channels * 6)]),
+    referenceConv(
+      x: x, xShape: [1, channels] + plane, w: w, wShape: [channels, 1, 3, 3], bias: nil,
+      group: channels, strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], output: plane))
+  #expect(y[(channels * 6)...].allSatisfy { $0 == 7 })
+}

@@ -3,9 +3,126 @@ internal import CGraftKernels
 /// A convolution whose groups read one input channel each (depthwise), computed directly:
 /// `Y[n, m, o] = B[m] + Σ_κ W[m, 0, κ] · X[n, m / multiplier, o·s + κ·d − padBegin]`.
 ///
-/// Feature maps are small, so loops over single rows would be short. Instead each input plane is
-/// copied once into a zero-padded *phase grid*, after which every kernel cell is one long
-/// contiguous multiply-add over the whole plane:
+/// Planes of rank 1 and 2 (every CNN's case) go to `graft_depthwise_plane`, which copies each
+/// input plane once into a zero-padded scratch whose columns are split into stride phases, then
+/// sums all kernel cells of each run of 8 outputs in a register, starting from the bias, and
+/// stores it with the activation applied. Higher ranks use a `PhaseGrid`. Threads split the
+/// planes, and each output's sum has the same order on any thread count.
+struct DepthwiseConvolution: Sendable {
+  let geometry: WindowGeometry
+  /// Output channels `M` and output channels per input channel.
+  let channels: Int
+  let channelMultiplier: Int
+  private let method: Method
+
+  private enum Method: Sendable {
+    case planar(PlanarDepthwise)
+    case phaseGrid(PhaseGrid)
+  }
+
+  init(geometry: WindowGeometry, channels: Int, channelMultiplier: Int) {
+    self.geometry = geometry
+    self.channels = channels
+    self.channelMultiplier = channelMultiplier
+    method =
+      geometry.input.count <= 2
+      ? .planar(PlanarDepthwise(geometry)) : .phaseGrid(PhaseGrid(geometry))
+  }
+
+  /// Computes the output planes `items` (flat `n·M + m`) of `y`.
+  func run(
+    _ items: Range<Int>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, activation: FusedActivation?, y: UnsafeMutablePointer<Float>
+  ) {
+    let g = geometry
+    guard g.outputSize > 0 else { return }
+    let scratchCount: Int
+    switch method {
+    case .planar(let planar): scratchCount = planar.scratchCount
+    case .phaseGrid(let grid): scratchCount = grid.scratchCount
+    }
+    // The padding is zeroed once: every plane writes the same interior cells.
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+    scratch.initialize(repeating: 0, count: scratchCount)
+    defer { scratch.deallocate() }
+    func plane(_ item: Int) -> UnsafePointer<Float> { x + item / channelMultiplier * g.inputSize }
+    for item in items {
+      let m = item % channels
+      let filter = w + m * g.kernelSize
+      let output = y + item * g.outputSize
+      let b = bias?[m] ?? 0
+      switch method {
+      case .planar(let planar):
+        planar.run(
+          plane(item), filter: filter, bias: b, activation: activation, scratch, output,
+          next: item + 1 < items.upperBound ? plane(item + 1) : nil)
+      case .phaseGrid(let grid):
+        grid.run(plane(item), filter: filter, bias: b, activation: activation, scratch, output)
+      }
+    }
+  }
+}
+
+/// A depthwise plane of rank 1 or 2 as `graft_depthwise_plane` lays it out (rank 1 is one row).
+private struct PlanarDepthwise: Sendable {
+  let shape: graft_depthwise_shape
+  /// For each kernel cell (row-major), its offset in the scratch: see `graft_depthwise_shape`.
+  let taps: [Int]
+
+  var scratchCount: Int { shape.scratch_rows * shape.row_stride }
+
+  init(_ g: WindowGeometry) {
+    // Rank 1 becomes a single row of a 2-D plane.
+    func axis(_ values: [Int], _ fill: Int) -> (Int, Int) {
+      values.count == 2 ? (values[0], values[1]) : (fill, values[0])
+    }
+    let (inputHeight, inputWidth) = axis(g.input, 1)
+    let (outputHeight, outputWidth) = axis(g.output, 1)
+    let (kernelHeight, kernelWidth) = axis(g.kernel, 1)
+    let (strideHeight, strideWidth) = axis(g.strides, 1)
+    let (dilationHeight, dilationWidth) = axis(g.dilations, 1)
+    let (padTop, padLeft) = axis(g.padBegin, 0)
+    let phaseWidth = (outputWidth + 7) / 8 * 8 + (kernelWidth - 1) * dilationWidth / strideWidth
+    let rowStride = strideWidth * phaseWidth
+    shape = graft_depthwise_shape(
+      input_height: inputHeight, input_width: inputWidth, output_height: outputHeight,
+      output_width: outputWidth, stride_height: strideHeight, stride_width: strideWidth,
+      pad_top: padTop, pad_left: padLeft, phase_width: phaseWidth, row_stride: rowStride,
+      scratch_rows: (outputHeight - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1)
+    taps = (0..<kernelHeight).flatMap { ky in
+      (0..<kernelWidth).map { kx in
+        let reach = kx * dilationWidth
+        return ky * dilationHeight * rowStride + reach % strideWidth * phaseWidth + reach
+          / strideWidth
+      }
+    }
+  }
+
+  func run(
+    _ plane: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: Float,
+    activation: FusedActivation?, _ scratch: UnsafeMutablePointer<Float>,
+    _ output: UnsafeMutablePointer<Float>, next: UnsafePointer<Float>?
+  ) {
+    let (kind, lower, upper): (graft_depthwise_activation, Float, Float) =
+      switch activation {
+      case .none: (GRAFT_DEPTHWISE_LINEAR, 0, 0)
+      case .relu: (GRAFT_DEPTHWISE_RELU, 0, 0)
+      case .clip(let lower, let upper): (GRAFT_DEPTHWISE_CLIP, lower, upper)
+      }
+    withUnsafePointer(to: shape) { shape in
+      taps.withUnsafeBufferPointer { taps in
+        graft_depthwise_plane(
+          shape, taps.baseAddress, taps.count, plane, filter, bias, kind, lower, upper, scratch,
+          output, next)
+      }
+    }
+  }
+}
+
+/// A depthwise plane of any rank, through a phase grid.
+///
+/// Each input plane is copied once into a zero-padded *phase grid*, after which every kernel
+/// cell is one long contiguous multiply-add over the whole plane:
 ///
 /// - On axis `a`, padded coordinate `c = i + padBegin` goes to phase `c mod s` at position
 ///   `⌊c / s⌋`. Each phase (a multi-index over the axes, row-major) is a dense block of
@@ -16,13 +133,10 @@ internal import CGraftKernels
 ///   the `t` whose coordinates fall outside `O` are never read back.
 /// - Bias and activation are applied while copying the valid cells of `A` to `Y`.
 ///
-/// Cells are accumulated three at a time over chunks of `A` that stay in L1. The grid's padding
-/// is zeroed once per scratch buffer: every plane writes the same interior cells.
-struct DepthwiseConvolution: Sendable {
+/// Cells are accumulated three at a time over chunks of `A` that stay in L1. The scratch holds
+/// the grid, then `A`.
+private struct PhaseGrid: Sendable {
   let geometry: WindowGeometry
-  /// Output channels `M` and output channels per input channel.
-  let channels: Int
-  let channelMultiplier: Int
   /// `Q` and its row-major strides; cells per phase and number of phases (`Π s_a`).
   let extents: [Int]
   let gridStrides: [Int]
@@ -41,10 +155,10 @@ struct DepthwiseConvolution: Sendable {
   /// Accumulator cells per chunk (4 KB).
   static let chunk = 1024
 
-  init(geometry g: WindowGeometry, channels: Int, channelMultiplier: Int) {
+  var scratchCount: Int { phaseCount * phaseSize + accumulated }
+
+  init(_ g: WindowGeometry) {
     geometry = g
-    self.channels = channels
-    self.channelMultiplier = channelMultiplier
     let rank = g.input.count
     let extents = (0..<rank).map {
       g.output[$0] + (g.kernel[$0] - 1) * g.dilations[$0] / g.strides[$0]
@@ -86,30 +200,18 @@ struct DepthwiseConvolution: Sendable {
     }
   }
 
-  /// Computes the output planes `items` (flat `n·M + m`) of `y`.
   func run(
-    _ items: Range<Int>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, activation: FusedActivation?, y: UnsafeMutablePointer<Float>
+    _ plane: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: Float,
+    activation: FusedActivation?, _ scratch: UnsafeMutablePointer<Float>,
+    _ output: UnsafeMutablePointer<Float>
   ) {
-    let g = geometry
-    guard g.outputSize > 0 else { return }
-    let grid = UnsafeMutablePointer<Float>.allocate(capacity: phaseCount * phaseSize)
-    grid.initialize(repeating: 0, count: phaseCount * phaseSize)
-    let sums = UnsafeMutablePointer<Float>.allocate(capacity: accumulated)
-    defer {
-      grid.deallocate()
-      sums.deallocate()
-    }
-    for item in items {
-      let m = item % channels
-      scatter(x + item / channelMultiplier * g.inputSize, into: grid)
-      accumulate(grid, filter: w + m * g.kernelSize, into: sums)
-      let output = y + item * g.outputSize
-      for (row, start) in outputRowStarts.enumerated() {
-        activation.apply(
-          sums + start, into: output + row * g.outputRow, count: g.outputRow,
-          bias: bias?[m] ?? 0)
-      }
+    let sums = scratch + phaseCount * phaseSize
+    scatter(plane, into: scratch)
+    accumulate(scratch, filter: filter, into: sums)
+    for (row, start) in outputRowStarts.enumerated() {
+      activation.apply(
+        sums + start, into: output + row * geometry.outputRow, count: geometry.outputRow,
+        bias: bias)
     }
   }
 
