@@ -25,12 +25,15 @@ public final class HDF5File: @unchecked Sendable {
   /// Opens an existing HDF5 file.
   ///
   /// - Throws: `HDF5Error` of kind `cannotOpen` when the file is missing, unreadable, not HDF5,
-  ///   or truncated.
+  ///   truncated, or has a corrupted global heap (see `GlobalHeapCheck`).
   public convenience init(opening path: String, mode: Mode = .readOnly) throws {
     let handle = try HDF5Library.serialized {
       let site = HDF5Site(file: path, object: "/", subject: "file")
       guard FileManager.default.fileExists(atPath: path) else {
         throw HDF5Error(.cannotOpen, file: path, message: "cannot open '\(path)': no such file")
+      }
+      if let problem = GlobalHeapCheck.problem(inFileAt: path) {
+        throw HDF5Error(.cannotOpen, file: path, message: "cannot open '\(path)': \(problem)")
       }
       let access = try HDF5FileHandle.accessProperties(site)
       defer { H5Pclose(access) }

@@ -52,28 +52,53 @@ import Testing
 
   /// Overwrites 16 bytes every 64 across the file: every copy either reads completely (the
   /// bytes were data) or fails with an `HDF5Error` naming the file.
-  ///
-  /// The global heap collection (`GCOL`, where variable-length strings live) is skipped:
-  /// libhdf5 1.10.8 trusts the object sizes stored there and copies out of bounds when they are
-  /// corrupted, inside `H5HG_read`, before GraftHDF5 can check anything.
   @Test func corruptedCopiesFailCleanly() throws {
     let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: mixedFixture)))
-    let heap = try #require(globalHeap(in: original))
     var failures = 0
     for offset in stride(from: 0, to: original.count - 16, by: 64)
-    where !heap.overlaps(offset..<offset + 16) {
-      let path = try copyOfFixture("corrupt-\(offset).h5") { bytes in
-        for index in offset..<offset + 16 { bytes[index] ^= 0xA5 }
-      }
-      do {
-        try readEverything(in: try HDF5File(opening: path))
-      } catch let error as HDF5Error {
-        failures += 1
-        #expect(error.file == path)
-        #expect(error.description.contains("'\(path)'"), "\(error)")
-      }
+    where try readsOrFailsCleanly(corrupting: offset..<offset + 16) {
+      failures += 1
     }
     #expect(failures > 30)
+  }
+
+  /// Every 8-byte word of the global heap collection (`GCOL`, where variable-length strings
+  /// live) corrupted in turn: libhdf5 1.10 would copy out of bounds on a corrupted object size;
+  /// `GlobalHeapCheck` refuses those files first.
+  @Test func corruptedGlobalHeapFailsCleanly() throws {
+    let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: mixedFixture)))
+    let heap = try #require(globalHeap(in: original))
+    var refused = 0
+    for offset in stride(from: heap.lowerBound, to: min(heap.upperBound, original.count - 8), by: 8)
+    {
+      let path = try copyOfFixture("heap-\(offset).h5") { bytes in
+        for index in offset..<offset + 8 { bytes[index] ^= 0xA5 }
+      }
+      if let error = hdf5Error({ try readEverything(in: try HDF5File(opening: path)) }),
+        error.description.contains("global heap")
+      {
+        refused += 1
+      }
+    }
+    // The collection's size and each string's size field.
+    #expect(refused >= 2)
+    #expect(try readsOrFailsCleanly(corrupting: heap.lowerBound + 16..<heap.upperBound))
+  }
+
+  /// Whether a copy of the fixture with `range` XOR-ed fails with an error naming the file
+  /// (true) or reads completely (false); any other error fails the test.
+  func readsOrFailsCleanly(corrupting range: Range<Int>) throws -> Bool {
+    let path = try copyOfFixture("corrupt-\(range.lowerBound)-\(range.count).h5") { bytes in
+      for index in range where index < bytes.count { bytes[index] ^= 0xA5 }
+    }
+    do {
+      try readEverything(in: try HDF5File(opening: path))
+      return false
+    } catch let error as HDF5Error {
+      #expect(error.file == path)
+      #expect(error.description.contains("'\(path)'"), "\(error)")
+      return true
+    }
   }
 
   /// The byte range of the file's one global heap collection: `GCOL`, version, 3 reserved bytes,
