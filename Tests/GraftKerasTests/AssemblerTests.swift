@@ -98,3 +98,24 @@ private let twoDense = """
   let y = try Session(graph: graph, threads: 1).run(["x": x, "r": r])["block"]
   #expect(y?.elements(as: Float.self) == [3, -1])
 }
+
+/// A Lambda wrapped in TimeDistributed is listed with the plain Lambda, before any conversion.
+@Test func wrappedLambdaIsListedWithTheOtherUnsupportedLayers() throws {
+  let json = """
+    {"class_name": "Sequential", "config": {"name": "s", "layers": [
+      {"class_name": "InputLayer", "config": {"name": "x", "batch_shape": [null, 5, 3]}},
+      {"class_name": "TimeDistributed", "config": {"name": "steps",
+        "layer": {"class_name": "Lambda", "config": {"name": "inner", "function": "f"}}}},
+      {"class_name": "TimeDistributed", "config": {"name": "dense",
+        "layer": {"class_name": "Dense", "config": {"name": "d", "units": 2}}}},
+      {"class_name": "Lambda", "config": {"name": "last", "function": "g"}}]}}
+    """
+  let config = try KerasModelConfig(JSONValue(parsing: Data(json.utf8)))
+  #expect {
+    try KerasModelAssembler.graph(config, weights: FixedWeights(byLayer: [:]), kerasMajorVersion: 3)
+  } throws: { error in
+    let message = "\(error)"
+    return message.contains("'steps' (TimeDistributed(Lambda))")
+      && message.contains("'last' (Lambda g)") && !message.contains("'dense'")
+  }
+}

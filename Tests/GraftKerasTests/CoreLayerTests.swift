@@ -89,7 +89,7 @@ private let refused: [RefusedCase] = [
       {"class_name": "TimeDistributed", "config": {"name": "td",
        "layer": {"class_name": "LSTM", "config": {"name": "lstm", "units": 2}}}}
       """#,
-    message: "layer 'td' (TimeDistributed): wraps a 'LSTM' layer, which is not supported"),
+    message: "'td' (TimeDistributed(LSTM))"),
   RefusedCase(
     label: "time axis of unknown size", input: [],
     layer: #"""

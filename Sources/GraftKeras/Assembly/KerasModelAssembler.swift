@@ -59,8 +59,9 @@ public struct KerasModelAssembler {
         } else if layer.className != "InputLayer",
           !(converters[layer.className]?.supports(layer) ?? false)
         {
+          let wrapped = layer.config["layer"]?["class_name"]?.string.map { "(\($0))" } ?? ""
           let function = layer.config["function"]?.string.map { " \($0)" } ?? ""
-          unsupported.append(("\(prefix)\(layer.name)", layer.className + function))
+          unsupported.append(("\(prefix)\(layer.name)", layer.className + wrapped + function))
         }
       }
     }

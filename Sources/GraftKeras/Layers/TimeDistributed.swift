@@ -13,19 +13,40 @@ import GraftIR
 enum TimeDistributedLayer: KerasLayerConverter {
   static let classNames = ["TimeDistributed"]
 
-  static func convert(_ call: inout KerasLayerCall) throws -> [KerasTensor] {
-    let input = try call.singleInput()
-    guard let inner = call.config["layer"], let className = inner["class_name"]?.string else {
-      throw call.error("has no wrapped 'layer' config")
+  /// Supported when the wrapped layer is (so a wrapped Lambda is listed with the others).
+  static func supports(_ layer: KerasLayerConfig) -> Bool {
+    guard let wrapped = wrappedLayer(layer), let converter = converter(for: wrapped) else {
+      return false
+    }
+    return converter.supports(wrapped)
+  }
+
+  /// The wrapped layer's config (`config.layer`), with no calls of its own.
+  private static func wrappedLayer(_ layer: KerasLayerConfig) -> KerasLayerConfig? {
+    guard let inner = layer.config["layer"], let className = inner["class_name"]?.string else {
+      return nil
     }
     let innerConfig = inner["config"] ?? .object([:])
-    guard
-      let converter = KerasLayers.all.first(where: { $0.classNames.contains(className) }),
-      !KerasModelConfig.modelClassNames.contains(className)
-    else { throw call.error("wraps a '\(className)' layer, which is not supported") }
-    let layer = KerasLayerConfig(
+    return KerasLayerConfig(
       className: className, name: innerConfig["name"]?.string ?? className, config: innerConfig,
       calls: [], nestedModel: nil)
+  }
+
+  /// The converter of a wrapped layer class; models cannot be wrapped.
+  private static func converter(for layer: KerasLayerConfig) -> (any KerasLayerConverter.Type)? {
+    guard !KerasModelConfig.modelClassNames.contains(layer.className) else { return nil }
+    return KerasLayers.all.first { $0.classNames.contains(layer.className) }
+  }
+
+  static func convert(_ call: inout KerasLayerCall) throws -> [KerasTensor] {
+    let input = try call.singleInput()
+    guard let layer = wrappedLayer(call.layer) else {
+      throw call.error("has no wrapped 'layer' config")
+    }
+    let className = layer.className
+    guard let converter = converter(for: layer) else {
+      throw call.error("wraps a '\(className)' layer, which is not supported")
+    }
     let rank = try call.kerasShape(input).count
     guard rank >= 3, let steps = try call.kerasShape(input)[1].value else {
       throw call.error("needs an input of rank ≥ 3 with a known time axis, got rank \(rank)")
