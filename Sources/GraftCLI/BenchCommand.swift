@@ -14,8 +14,7 @@ struct BenchCommand: ParsableCommand {
       peak_rss_bytes.
       """)
 
-  @Argument(help: "The model file (.onnx).")
-  var model: String
+  @OptionGroup var source: ModelArguments
 
   @Option(help: "Batch size.")
   var batch = 1
@@ -46,8 +45,8 @@ struct BenchCommand: ParsableCommand {
       guard batch >= 1, runs >= 1, warmup >= 0 else {
         throw ValidationError("--batch and --runs must be at least 1, --warmup at least 0")
       }
-      let loaded = try loadModel(model)
-      try loaded.requireSupported(path: model)
+      let loaded = try source.load()
+      try loaded.requireSupported(path: source.model)
       let session = try Session(
         graph: loaded.graph, outputs: output.isEmpty ? nil : output, threads: threads)
       var shapes: [String: [Int]] = [:]
@@ -71,7 +70,8 @@ struct BenchCommand: ParsableCommand {
           String(format: "%.\(digits)f", value)
         }
         let latency = report.latencyMs
-        print("\(model): batch \(report.batch), \(report.threads) threads, \(report.runs) runs")
+        print(
+          "\(source.model): batch \(report.batch), \(report.threads) threads, \(report.runs) runs")
         print("  \(fixed(report.imagesPerSecond, 1)) images/s")
         print(
           "  latency \(fixed(latency.median, 2)) ms median "

@@ -17,3 +17,15 @@ import Testing
   #expect(latency["min"]! <= latency["median"]! && latency["median"]! <= latency["max"]!)
   #expect((report["peak_rss_bytes"] as? Int ?? 0) > 1_000_000)
 }
+
+/// A Keras weights-only file is benchmarked with its architecture from --config.
+@Test func benchTakesConfigForWeightsOnlyFiles() throws {
+  let folder = "fixtures/keras/weights_only/k2"
+  let result = try GraftBinary.run([
+    "bench", "\(folder)/weights.h5", "--config", "\(folder)/arch.json", "--batch", "2", "--runs",
+    "1", "--warmup", "0", "--json",
+  ])
+  #expect(result.status == 0, "\(result.stderr)")
+  let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+  #expect(report?["batch"] as? Int == 2)
+}
