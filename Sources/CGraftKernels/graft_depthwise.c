@@ -2,42 +2,12 @@
 
 #include "graft_depthwise.h"
 #include "graft_dispatch.h"
-
-// The helpers below pass vectors by value but are always inlined into the dispatch wrappers, so
-// no call crosses the baseline/AVX boundary and the ABI note does not apply.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-// Eight floats: one AVX register, or two SSE registers in the baseline build.
-typedef float graft_v8 __attribute__((ext_vector_type(8)));
-typedef int graft_v8i __attribute__((ext_vector_type(8)));
+#include "graft_vector.h"
 
 static inline __attribute__((always_inline)) graft_v8 graft_load8(const float *p) {
   graft_v8 v;
   memcpy(&v, p, sizeof v);
   return v;
-}
-
-// Lanes of `mask` set (all ones) take `a`, the others `b`.
-static inline __attribute__((always_inline)) graft_v8 graft_select8(graft_v8i mask, graft_v8 a,
-                                                                    graft_v8 b) {
-  return (graft_v8)((mask & (graft_v8i)a) | (~mask & (graft_v8i)b));
-}
-
-// The comparisons are those of graft_add_bias_relu and graft_add_bias_clip: a NaN fails every
-// one, so Relu turns it into 0 and Clip passes it through.
-static inline __attribute__((always_inline)) graft_v8 graft_activate8(
-    graft_v8 x, graft_depthwise_activation activation, float lower, float upper) {
-  switch (activation) {
-  case GRAFT_DEPTHWISE_RELU:
-    return graft_select8(x > 0, x, (graft_v8)0);
-  case GRAFT_DEPTHWISE_CLIP: {
-    graft_v8 low = lower, high = upper;
-    x = graft_select8(low >= x, low, x);
-    return graft_select8(high < x, high, x);
-  }
-  default:
-    return x;
-  }
 }
 
 // Copies one input plane into the scratch's interior (see graft_depthwise_shape). Called with a
@@ -123,7 +93,7 @@ static inline __attribute__((always_inline)) void graft_store8(float *out, graft
 // a[j] = activation(bias + Σ_k w[k] · in[j][taps[k]]) for each vector j of a group.
 static inline __attribute__((always_inline)) void graft_depthwise_group(
     const float *const in[GRAFT_DEPTHWISE_GROUP], const long *taps, long tap_count,
-    const float *w, float bias, graft_depthwise_activation activation, float lower, float upper,
+    const float *w, float bias, graft_activation activation, float lower, float upper,
     graft_v8 a[GRAFT_DEPTHWISE_GROUP]) {
 #pragma clang loop unroll(full)
   for (int j = 0; j < GRAFT_DEPTHWISE_GROUP; j++) a[j] = bias;
@@ -142,7 +112,7 @@ static inline __attribute__((always_inline)) void graft_depthwise_group(
 // leaves the loops and the sums go from registers to memory directly.
 static inline __attribute__((always_inline)) void graft_depthwise_plane_activated(
     const graft_depthwise_shape *s, const long *taps, long tap_count, const float *x,
-    const float *w, float bias, const graft_depthwise_activation activation, float lower,
+    const float *w, float bias, const graft_activation activation, float lower,
     float upper, float *scratch, float *y, const float *next) {
   graft_depthwise_copy(s, x, scratch);
   const long width = s->output_width, vectors = (width + 7) / 8;
@@ -196,19 +166,19 @@ static inline __attribute__((always_inline)) void graft_depthwise_plane_activate
 
 static inline __attribute__((always_inline)) void graft_depthwise_plane_body(
     const graft_depthwise_shape *s, const long *taps, long tap_count, const float *x,
-    const float *w, float bias, graft_depthwise_activation activation, float lower, float upper,
+    const float *w, float bias, graft_activation activation, float lower, float upper,
     float *scratch, float *y, const float *next) {
   switch (activation) {
-  case GRAFT_DEPTHWISE_RELU:
-    graft_depthwise_plane_activated(s, taps, tap_count, x, w, bias, GRAFT_DEPTHWISE_RELU, lower,
+  case GRAFT_ACTIVATION_RELU:
+    graft_depthwise_plane_activated(s, taps, tap_count, x, w, bias, GRAFT_ACTIVATION_RELU, lower,
                                     upper, scratch, y, next);
     break;
-  case GRAFT_DEPTHWISE_CLIP:
-    graft_depthwise_plane_activated(s, taps, tap_count, x, w, bias, GRAFT_DEPTHWISE_CLIP, lower,
+  case GRAFT_ACTIVATION_CLIP:
+    graft_depthwise_plane_activated(s, taps, tap_count, x, w, bias, GRAFT_ACTIVATION_CLIP, lower,
                                     upper, scratch, y, next);
     break;
   default:
-    graft_depthwise_plane_activated(s, taps, tap_count, x, w, bias, GRAFT_DEPTHWISE_LINEAR,
+    graft_depthwise_plane_activated(s, taps, tap_count, x, w, bias, GRAFT_ACTIVATION_NONE,
                                     lower, upper, scratch, y, next);
   }
 }
@@ -216,6 +186,6 @@ static inline __attribute__((always_inline)) void graft_depthwise_plane_body(
 GRAFT_DISPATCH(graft_depthwise_plane,
                (const graft_depthwise_shape *shape, const long *taps, long tap_count,
                 const float *x, const float *w, float bias,
-                graft_depthwise_activation activation, float lower, float upper, float *scratch,
+                graft_activation activation, float lower, float upper, float *scratch,
                 float *y, const float *next),
                (shape, taps, tap_count, x, w, bias, activation, lower, upper, scratch, y, next))

@@ -1,5 +1,6 @@
 #include "graft_dispatch.h"
 #include "graft_gemm.h"
+#include "graft_vector.h"
 
 // Goto/BLIS-style blocking, written by hand rather than calling OpenBLAS because BLAS has no way
 // to keep packed weights between calls, to skip its separate beta pass over C, or to apply a
@@ -22,9 +23,6 @@
 
 enum { MR = 6, NR = 16, KC = 256, MC = 28 * MR, B_BLOCK_FLOATS = 32768, SHALLOW = 64 };
 
-typedef float v8 __attribute__((ext_vector_type(8)));
-// The same vector at any float-aligned address (C's rows).
-typedef float v8_unaligned __attribute__((ext_vector_type(8), aligned(4)));
 
 static long round_up(long value, long multiple) {
   return (value + multiple - 1) / multiple * multiple;
@@ -78,15 +76,15 @@ static inline __attribute__((always_inline)) void pack_b(const float *restrict b
 // sums[r][h] (8 columns each) = Σ_d a[d·MR + r] · b[d·NR + 8h + j], d ascending.
 static inline __attribute__((always_inline)) void multiply_panels(long kc, const float *restrict a,
                                                                  const float *restrict b,
-                                                                 v8 sums[MR][2]) {
+                                                                 graft_v8 sums[MR][2]) {
   for (int r = 0; r < MR; r++) sums[r][0] = sums[r][1] = 0;
 #pragma clang loop unroll_count(4)
   for (long d = 0; d < kc; d++) {
-    v8 low = *(const v8 *)(b + d * NR);
-    v8 high = *(const v8 *)(b + d * NR + 8);
+    graft_v8 low = *(const graft_v8 *)(b + d * NR);
+    graft_v8 high = *(const graft_v8 *)(b + d * NR + 8);
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
-      v8 weight = a[d * MR + r];
+      graft_v8 weight = a[d * MR + r];
       sums[r][0] += weight * low;
       sums[r][1] += weight * high;
     }
@@ -98,49 +96,35 @@ static inline __attribute__((always_inline)) float finish(float x, float bias, c
                                                          const graft_epilogue *e) {
   x += bias;
   if (residual) x += *residual;
-  switch (e->activation) {
-  case GRAFT_ACTIVATION_RELU: return x > 0 ? x : 0;
-  case GRAFT_ACTIVATION_CLIP: x = e->lower >= x ? e->lower : x; return e->upper < x ? e->upper : x;
-  default: return x;
-  }
+  return graft_activate(x, e->activation, e->lower, e->upper);
 }
 
-static inline __attribute__((always_inline)) void finish8(v8 *value, float bias,
-                                                         const float *residual,
-                                                         const graft_epilogue *e) {
-  v8 x = *value + bias;
-  if (residual) x += *(const v8_unaligned *)residual;
-  switch (e->activation) {
-  case GRAFT_ACTIVATION_RELU: x = x > 0 ? x : 0; break;
-  case GRAFT_ACTIVATION_CLIP: {
-    v8 lower = e->lower, upper = e->upper;
-    x = lower >= x ? lower : x;
-    x = upper < x ? upper : x;
-    break;
-  }
-  default: break;
-  }
-  *value = x;
+static inline __attribute__((always_inline)) graft_v8 finish8(graft_v8 x, float bias,
+                                                             const float *residual,
+                                                             const graft_epilogue *e) {
+  x += bias;
+  if (residual) x += *(const graft_v8_unaligned *)residual;
+  return graft_activate8(x, e->activation, e->lower, e->upper);
 }
 
 // Adds one tile's sums to C's rows [row0, row0 + rows) and columns [column0, column0 + columns)
 // (on the first K chunk: stores them), applying the epilogue on the last chunk.
 static inline __attribute__((always_inline)) void update_tile(
-    v8 sums[MR][2], float *restrict c, long ldc, long row0, long column0, long rows, long columns,
+    graft_v8 sums[MR][2], float *restrict c, long ldc, long row0, long column0, long rows, long columns,
     int first, int last, const graft_epilogue *e) {
   float *tile = c + row0 * ldc + column0;
   const float *residual = e->residual ? e->residual + row0 * e->residual_stride + column0 : 0;
   if (rows == MR && columns == NR) {
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
-      v8_unaligned *target = (v8_unaligned *)(tile + r * ldc);
-      v8 low = first ? sums[r][0] : target[0] + sums[r][0];
-      v8 high = first ? sums[r][1] : target[1] + sums[r][1];
+      graft_v8_unaligned *target = (graft_v8_unaligned *)(tile + r * ldc);
+      graft_v8 low = first ? sums[r][0] : target[0] + sums[r][0];
+      graft_v8 high = first ? sums[r][1] : target[1] + sums[r][1];
       if (last) {
         float bias = e->bias ? e->bias[row0 + r] : 0;
         const float *added = residual ? residual + r * e->residual_stride : 0;
-        finish8(&low, bias, added, e);
-        finish8(&high, bias, added ? added + 8 : 0, e);
+        low = finish8(low, bias, added, e);
+        high = finish8(high, bias, added ? added + 8 : 0, e);
       }
       target[0] = low;
       target[1] = high;
@@ -149,8 +133,8 @@ static inline __attribute__((always_inline)) void update_tile(
   }
   _Alignas(32) float buffer[MR][NR];
   for (int r = 0; r < MR; r++) {
-    *(v8 *)buffer[r] = sums[r][0];
-    *(v8 *)(buffer[r] + 8) = sums[r][1];
+    *(graft_v8 *)buffer[r] = sums[r][0];
+    *(graft_v8 *)(buffer[r] + 8) = sums[r][1];
   }
   for (long r = 0; r < rows; r++) {
     float *target = tile + r * ldc;
@@ -188,7 +172,7 @@ static inline __attribute__((always_inline)) void graft_gemm_body(
         long i1 = min_long(m, i0 + band);
         for (long j0 = 0; j0 < columns; j0 += NR) {
           for (long row0 = i0; row0 < i1; row0 += MR) {
-            v8 sums[MR][2];
+            graft_v8 sums[MR][2];
             multiply_panels(kc, chunk + row0 * kc, workspace + j0 * kc, sums);
             update_tile(sums, c, ldc, row0, block + j0, min_long(MR, m - row0),
                         min_long(NR, columns - j0), first, last, e);

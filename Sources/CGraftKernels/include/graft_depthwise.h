@@ -1,15 +1,7 @@
 #ifndef GRAFT_DEPTHWISE_H
 #define GRAFT_DEPTHWISE_H
 
-/// The activation a depthwise convolution applies to each output, with the bits of the
-/// standalone kernels (graft_add_bias_relu / graft_add_bias_clip), NaN included.
-typedef enum {
-  GRAFT_DEPTHWISE_LINEAR = 0,
-  /// y = x > 0 ? x : 0 (NaN becomes 0).
-  GRAFT_DEPTHWISE_RELU = 1,
-  /// y = min(max(x, lower), upper) (NaN stays NaN).
-  GRAFT_DEPTHWISE_CLIP = 2,
-} graft_depthwise_activation;
+#include "graft_activation.h"
 
 /// One plane of a 2-D depthwise convolution and the layout of its padded scratch copy.
 ///
@@ -38,7 +30,7 @@ typedef struct {
 /// to be computed next (or NULL), is prefetched meanwhile, so that its copy reads from cache.
 void graft_depthwise_plane(const graft_depthwise_shape *shape, const long *taps, long tap_count,
                            const float *x, const float *w, float bias,
-                           graft_depthwise_activation activation, float lower, float upper,
+                           graft_activation activation, float lower, float upper,
                            float *scratch, float *y, const float *next);
 
 #endif

@@ -1,6 +1,8 @@
 #ifndef GRAFT_GEMM_H
 #define GRAFT_GEMM_H
 
+#include "graft_activation.h"
+
 /// Graft's single-precision matrix product for convolutions: `C = epilogue(A · B)` with A packed
 /// once ahead of time (weights) and the epilogue applied while each tile of C is in registers or
 /// L1, so C is written once and never zeroed or re-read by a separate pass.
@@ -9,15 +11,6 @@
 /// with leading dimension `ldc`. Every element of C is summed over k in the same order whatever
 /// the other arguments' sizes, so results do not depend on how the caller splits columns between
 /// threads.
-
-/// The activation an epilogue applies last.
-typedef enum {
-  GRAFT_ACTIVATION_NONE = 0,
-  /// y = x > 0 ? x : 0 (NaN becomes 0, as the Relu kernel).
-  GRAFT_ACTIVATION_RELU = 1,
-  /// y = min(max(x, lower), upper) (NaN stays NaN, as the Clip kernel).
-  GRAFT_ACTIVATION_CLIP = 2,
-} graft_activation;
 
 /// What happens to each finished element: `C[i][j] = activation((A·B)[i][j] + bias[i] +
 /// residual[i][j])`, additions in that order, absent terms skipped.

@@ -1,6 +1,8 @@
 #ifndef GRAFT_KERNELS_H
 #define GRAFT_KERNELS_H
 
+#include "graft_activation.h"
+
 /// Graft's innermost float loops, in C so that each is compiled twice — for AVX2 + FMA and for
 /// baseline x86-64 — and the variant this CPU supports is picked at run time (Swift cannot
 /// compile one function for several CPU targets). Every function computes each element with the
@@ -14,14 +16,8 @@ void graft_accumulate3(float *a, const float *s0, const float *s1, const float *
 /// a[i] += w·s[i] for i < n.
 void graft_accumulate1(float *a, const float *s, float w, long n);
 
-/// target[i] = source[i] + bias for i < n (source may be target).
-void graft_add_bias(const float *source, float *target, float bias, long n);
-
-/// target[i] = max(source[i] + bias, 0), as Relu: NaN becomes 0.
-void graft_add_bias_relu(const float *source, float *target, float bias, long n);
-
-/// target[i] = min(max(source[i] + bias, lower), upper), as Clip: NaN stays NaN.
-void graft_add_bias_clip(const float *source, float *target, float bias, float lower,
-                         float upper, long n);
+/// target[i] = activation(source[i] + bias) for i < n (source may be target).
+void graft_add_bias_activate(const float *source, float *target, float bias,
+                             graft_activation activation, float lower, float upper, long n);
 
 #endif

@@ -33,35 +33,25 @@ enum FusedActivation: Hashable, Sendable {
       return nil
     }
   }
-
-  /// `target[i] = activation(source[i] + bias)` for `i` in `0..<count`; `source` may be
-  /// `target`.
-  func apply(
-    _ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int,
-    bias: Float
-  ) {
-    switch self {
-    case .relu: graft_add_bias_relu(source, target, bias, count)
-    case .clip(let lower, let upper):
-      graft_add_bias_clip(source, target, bias, lower, upper, count)
-    }
-  }
 }
 
 extension Optional where Wrapped == FusedActivation {
-  /// `target[i] = activation(source[i] + bias)`, or `source[i] + bias` without an activation.
+  /// `target[i] = activation(source[i] + bias)` for `i` in `0..<count`, or `source[i] + bias`
+  /// without an activation; `source` may be `target`.
   func apply(
     _ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int,
     bias: Float
   ) {
-    switch self {
-    case .some(let activation): activation.apply(source, into: target, count: count, bias: bias)
-    case .none: graft_add_bias(source, target, bias, count)
-    }
+    let (kind, lower, upper) = kernelArguments
+    graft_add_bias_activate(source, target, bias, kind, lower, upper, count)
   }
 
-  /// Adds `bias` to `values[0..<count]` and applies the activation, if any, in place.
-  func apply(_ values: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
-    apply(values, into: values, count: count, bias: bias)
+  /// The activation as CGraftKernels' kernels take it: its kind and Clip's bounds.
+  var kernelArguments: (graft_activation, lower: Float, upper: Float) {
+    switch self {
+    case .none: (GRAFT_ACTIVATION_NONE, 0, 0)
+    case .relu: (GRAFT_ACTIVATION_RELU, 0, 0)
+    case .clip(let lower, let upper): (GRAFT_ACTIVATION_CLIP, lower, upper)
+    }
   }
 }

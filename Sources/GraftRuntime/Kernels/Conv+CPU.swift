@@ -67,14 +67,13 @@ struct ConvKernel: CPUKernel {
       block = min(max(64, ((positions + 7) / 8 + 15) / 16 * 16), max(16, (1 << 20) / max(rows, 1)))
     }
     columnBlock = max(1, min(block, positions))
-    let (groups, groupOutputs, depth) = (groups, groupOutputs, groupInputs * geometry.kernelSize)
-    packedWeights =
-      depthwise == nil
-      ? context.constants[1].map { weights in
-        Self.packGroups(
-          weights.elements(as: Float.self), groups: groups, groupOutputs: groupOutputs,
-          depth: depth)
-      } : nil
+    if depthwise == nil, let weights = context.constants[1] {
+      packedWeights = Self.packGroups(
+        weights.elements(as: Float.self), groups: groups, groupOutputs: groupOutputs,
+        depth: groupInputs * geometry.kernelSize)
+    } else {
+      packedWeights = nil
+    }
   }
 
   /// `W` (`groups·groupOutputs` rows of `depth` values) packed group by group.

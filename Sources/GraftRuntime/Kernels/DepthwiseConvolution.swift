@@ -103,12 +103,7 @@ private struct PlanarDepthwise: Sendable {
     activation: FusedActivation?, _ scratch: UnsafeMutablePointer<Float>,
     _ output: UnsafeMutablePointer<Float>, next: UnsafePointer<Float>?
   ) {
-    let (kind, lower, upper): (graft_depthwise_activation, Float, Float) =
-      switch activation {
-      case .none: (GRAFT_DEPTHWISE_LINEAR, 0, 0)
-      case .relu: (GRAFT_DEPTHWISE_RELU, 0, 0)
-      case .clip(let lower, let upper): (GRAFT_DEPTHWISE_CLIP, lower, upper)
-      }
+    let (kind, lower, upper) = activation.kernelArguments
     withUnsafePointer(to: shape) { shape in
       taps.withUnsafeBufferPointer { taps in
         graft_depthwise_plane(

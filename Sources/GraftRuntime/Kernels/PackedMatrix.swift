@@ -33,7 +33,7 @@ final class PackedMatrix: @unchecked Sendable {
     ldc: Int, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
     activation: FusedActivation?, workspace: UnsafeMutablePointer<Float>
   ) {
-    let (kind, lower, upper) = activation.gemmActivation
+    let (kind, lower, upper) = activation.kernelArguments
     var epilogue = graft_epilogue(
       bias: bias, residual: residual, residual_stride: ldc, activation: kind, lower: lower,
       upper: upper)
@@ -52,15 +52,4 @@ struct GEMMWorkspace: ~Copyable {
   }
 
   deinit { floats.deallocate() }
-}
-
-extension Optional where Wrapped == FusedActivation {
-  /// The activation as `graft_gemm`'s epilogue names it, with Clip's bounds.
-  fileprivate var gemmActivation: (graft_activation, Float, Float) {
-    switch self {
-    case .none: (GRAFT_ACTIVATION_NONE, 0, 0)
-    case .relu: (GRAFT_ACTIVATION_RELU, 0, 0)
-    case .clip(let lower, let upper): (GRAFT_ACTIVATION_CLIP, lower, upper)
-    }
-  }
 }
