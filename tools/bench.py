@@ -2,7 +2,9 @@
 
 Builds MobileNetV2 (1.0, 224x224) and ResNet-50 from keras applications with random weights,
 converts them with tf2onnx into ${GRAFT_CACHE:-~/.cache/graft}/bench (once), then for each model
-times onnxruntime and `graft bench` and prints images/s for both and the ratio Graft/ORT.
+times onnxruntime and `graft bench` in alternating rounds (--rounds, default 3; the machine's
+speed drifts, and alternating exposes both to the same drift) and prints the median images/s of
+each, the median of the rounds' ratios Graft/ORT, and the lowest and highest round ratio.
 Run through tools/bench, which creates the Python environment and builds Graft in release mode.
 """
 import argparse
@@ -69,15 +71,21 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    print(f"batch {args.batch}, {args.threads} threads, {args.runs} timed runs after {args.warmup} warm-up")
-    print(f"{'model':<12} {'ORT img/s':>10} {'Graft img/s':>12} {'Graft/ORT':>10}")
+    print(f"batch {args.batch}, {args.threads} threads, {args.rounds} rounds of "
+          f"{args.runs} timed runs after {args.warmup} warm-up")
+    print(f"{'model':<12} {'ORT img/s':>10} {'Graft img/s':>12} {'Graft/ORT':>10} {'range':>11}")
     for name in args.models.split(","):
         path = build(name)
-        ort_rate = onnxruntime_rate(path, args.batch, args.threads, args.runs, args.warmup)
-        graft = graft_rate(args.graft, path, args.batch, args.threads, args.runs, args.warmup)
-        print(f"{name:<12} {ort_rate:>10.1f} {graft:>12.1f} {graft / ort_rate:>10.2f}")
-
+        ort_rates, graft_rates = [], []
+        for _ in range(args.rounds):
+            ort_rates.append(onnxruntime_rate(path, args.batch, args.threads, args.runs, args.warmup))
+            graft_rates.append(graft_rate(args.graft, path, args.batch, args.threads, args.runs,
+                                          args.warmup))
+        ratios = [graft / ort for graft, ort in zip(graft_rates, ort_rates)]
+        print(f"{name:<12} {np.median(ort_rates):>10.1f} {np.median(graft_rates):>12.1f} "
+              f"{np.median(ratios):>10.2f} {min(ratios):>5.2f}–{max(ratios):.2f}")
 
 if __name__ == "__main__":
     main()
