@@ -188,7 +188,9 @@ struct ProtoEncoding {
 private final class ProtoArena {
   private var blocks: [UnsafeMutableRawPointer] = []
 
-  deinit { blocks.forEach { free($0) } }
+  deinit {
+    for block in blocks { free(block) }
+  }
 
   /// A zeroed message initialised by its protobuf-c `init` function.
   func message<T>(_ initialize: (UnsafeMutablePointer<T>) -> Void) -> UnsafeMutablePointer<T> {
