@@ -21,7 +21,7 @@ extension Graph {
   /// removes a Transpose or a Transpose feeding a matrix product, so the loop ends.
   ///
   /// - Returns: the number of nodes removed (Identity nodes already in the graph included: the
-  ///   bypassed Transposes are handed to `removeIdentities()`).
+  ///   bypassed Transposes are handed to `removeIdentitiesKeepingViews()`).
   @discardableResult
   public mutating func optimizeTransposes() throws -> Int {
     try inferTypes()
@@ -37,11 +37,30 @@ extension Graph {
         try inferTypes()
       }
     }
-    removeIdentities()
+    removeIdentitiesKeepingViews()
     let read = Set(nodes.flatMap(\.inputs)).union(outputs.map(\.name))
     constants = constants.filter { read.contains($0.key) }
     try inferTypes()
     return before - nodes.count
+  }
+
+  /// `removeIdentities()`, with the views on the values it removes or renames retargeted first:
+  /// an Identity's output is its input's value, so a view may name either.
+  ///
+  /// - Returns: the number of nodes removed.
+  @discardableResult
+  mutating func removeIdentitiesKeepingViews() -> Int {
+    let graphOutputs = Set(outputs.map(\.name))
+    var replacement: [String: String] = [:]
+    for node in nodes where node.op is Identity || node.op is Dropout {
+      guard let input = node.inputs.first, let output = node.outputs.first else { continue }
+      let source = replacement[input] ?? input
+      // A graph output always stays; any other output is replaced by the input it copies.
+      let (from, to) = graphOutputs.contains(output) ? (source, output) : (output, source)
+      if !graphOutputs.contains(output) { replacement[output] = source }
+      for (name, view) in views where view.value == from { views[name]?.value = to }
+    }
+    return removeIdentities()
   }
 
   /// Applies the first rule of `optimizeTransposes` that fits the Transpose at `index`.
@@ -64,9 +83,9 @@ extension Graph {
     for (reader, node) in nodes.enumerated() {
       for input in Set(node.inputs) where !input.isEmpty { readers[input, default: []].append(reader) }
     }
-    if perm == [1, 0], foldIntoMatrixProducts(at: index, readers: readers[node.outputs[0]] ?? []) {
-      return true
-    }
+    let read = readers[node.outputs[0]] ?? []
+    if perm == [1, 0], foldIntoMatrixProducts(at: index, readers: read) { return true }
+    if bypassIntoReshapes(at: index, perm: perm, readers: read) { return true }
     guard let plan = sinking(from: index, perm: perm, readers: readers) else { return false }
     apply(plan)
     return true
@@ -106,6 +125,35 @@ extension Graph {
       nodes.contains { $0.inputs.contains(transposed) } || outputs.contains { $0.name == transposed }
     if changed && !stillRead { nodes.remove(at: index) }
     return changed
+  }
+}
+
+extension Graph {
+  /// Removes the Transpose at `index` when it keeps the elements' row-major order (it only moves
+  /// dims of size 1, as in `[N, 10, 1, 1] → [N, 1, 1, 10]` before a classifier's Reshape) and
+  /// only Reshapes with constant targets read it: they read its input instead. A `0` in a target
+  /// copies the dim at its index, so it must be the same dim in both layouts.
+  private mutating func bypassIntoReshapes(at index: Int, perm: [Int], readers: [Int]) -> Bool {
+    let (source, transposed) = (nodes[index].inputs[0], nodes[index].outputs[0])
+    guard !readers.isEmpty, !outputs.contains(where: { $0.name == transposed }),
+      let before = type(of: source)?.shape, let after = type(of: transposed)?.shape,
+      before.count == perm.count, after.count == perm.count
+    else { return false }
+    let moving = perm.filter { before[$0] != .fixed(1) }
+    guard moving == moving.sorted() else { return false }
+    for reader in readers {
+      guard let reshape = nodes[reader].op as? Reshape, nodes[reader].inputs[0] == transposed,
+        nodes[reader].inputs[1] != transposed,
+        let target = constants[nodes[reader].inputs[1]]?.integers()
+      else { return false }
+      let copied = reshape.allowzero ? [] : target.indices.filter { target[$0] == 0 }
+      guard
+        copied.allSatisfy({ $0 < before.count && before[$0] == after[$0] && before[$0] != .unknown })
+      else { return false }
+    }
+    for reader in readers { nodes[reader].inputs[0] = source }
+    nodes.remove(at: index)
+    return true
   }
 }
 
