@@ -5,7 +5,8 @@ import Testing
 /// A float32 tensor of `shape` with irregular values in [−4, 4], the same for the same seed.
 func sample(_ shape: [Int], seed: UInt64) -> Tensor {
   var generator = SplitMix64(seed: seed)
-  let values = (0..<shape.reduce(1, *)).map { _ in Float(Int(generator.next() % 2001) - 1000) / 250 }
+  let values = (0..<shape.reduce(1, *)).map { _ in Float(Int(generator.next() % 2001) - 1000) / 250
+  }
   return Tensor(values, shape: shape)
 }
 

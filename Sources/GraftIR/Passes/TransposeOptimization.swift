@@ -10,7 +10,8 @@ extension Graph {
   ///   other readers);
   /// - a Gemm reading a rank-2 `y` as A or B reads `x` with `transA` or `transB` toggled, and a
   ///   MatMul of two matrices reading `y` beside a constant becomes such a Gemm;
-  /// - the Transpose is sunk through the layout-agnostic nodes after it (see `sinking(from:)`):
+  /// - a Transpose that only moves unit dims and feeds only Reshapes is bypassed;
+  /// - the Transpose is sunk through the layout-agnostic nodes after it (see `sinking`):
   ///   they compute each value in `x`'s layout instead, so that the Transpose meets the Transposes
   ///   further on and composes with them (an inverse pair cancels). This is only done when it
   ///   removes more Transposes than it adds back for values read elsewhere, which is also how a
@@ -26,6 +27,7 @@ extension Graph {
   public mutating func optimizeTransposes() throws -> Int {
     try inferTypes()
     let before = nodes.count
+    let readBefore = Set(nodes.flatMap(\.inputs))
     var progress = true
     while progress {
       progress = false
@@ -38,8 +40,9 @@ extension Graph {
       }
     }
     removeIdentitiesKeepingViews()
+    // Drop the constants this pass stopped reading (folded or replaced by permuted copies).
     let read = Set(nodes.flatMap(\.inputs)).union(outputs.map(\.name))
-    constants = constants.filter { read.contains($0.key) }
+    constants = constants.filter { read.contains($0.key) || !readBefore.contains($0.key) }
     try inferTypes()
     return before - nodes.count
   }
@@ -81,7 +84,9 @@ extension Graph {
     }
     var readers: [String: [Int]] = [:]
     for (reader, node) in nodes.enumerated() {
-      for input in Set(node.inputs) where !input.isEmpty { readers[input, default: []].append(reader) }
+      for input in Set(node.inputs) where !input.isEmpty {
+        readers[input, default: []].append(reader)
+      }
     }
     let read = readers[node.outputs[0]] ?? []
     if perm == [1, 0], foldIntoMatrixProducts(at: index, readers: read) { return true }
@@ -106,23 +111,27 @@ extension Graph {
     var changed = false
     for reader in readers {
       var node = nodes[reader]
-      if var gemm = node.op as? Gemm, node.inputs.count >= 2 {
-        if node.inputs[0] == transposed { gemm.transA.toggle() }
-        if node.inputs[1] == transposed { gemm.transB.toggle() }
+      let slots = (0..<min(2, node.inputs.count)).filter { node.inputs[$0] == transposed }
+      guard !slots.isEmpty else { continue }
+      if var gemm = node.op as? Gemm {
+        if slots.contains(0) { gemm.transA.toggle() }
+        if slots.contains(1) { gemm.transB.toggle() }
         node.op = gemm
-      } else if node.op is MatMul, node.inputs.count == 2, node.inputs[0] != node.inputs[1] {
-        let slot = node.inputs[0] == transposed ? 0 : 1
-        guard constants[node.inputs[1 - slot]]?.shape.count == 2 else { continue }
-        node.op = Gemm(transA: slot == 0, transB: slot == 1)
+      } else if node.op is MatMul, node.inputs.count == 2, slots.count == 1,
+        constants[node.inputs[1 - slots[0]]]?.shape.count == 2
+      {
+        node.op = Gemm(transA: slots[0] == 0, transB: slots[0] == 1)
       } else {
         continue
       }
-      node.inputs = node.inputs.map { $0 == transposed ? source : $0 }
+      // A Gemm's C, if it reads the Transpose too, keeps reading it.
+      for slot in slots { node.inputs[slot] = source }
       nodes[reader] = node
       changed = true
     }
     let stillRead =
-      nodes.contains { $0.inputs.contains(transposed) } || outputs.contains { $0.name == transposed }
+      nodes.contains { $0.inputs.contains(transposed) }
+      || outputs.contains { $0.name == transposed }
     if changed && !stillRead { nodes.remove(at: index) }
     return changed
   }
@@ -147,9 +156,10 @@ extension Graph {
         let target = constants[nodes[reader].inputs[1]]?.integers()
       else { return false }
       let copied = reshape.allowzero ? [] : target.indices.filter { target[$0] == 0 }
-      guard
-        copied.allSatisfy({ $0 < before.count && before[$0] == after[$0] && before[$0] != .unknown })
-      else { return false }
+      for axis in copied where axis >= before.count || before[axis] != after[axis] {
+        return false
+      }
+      if copied.contains(where: { before[$0] == .unknown }) { return false }
     }
     for reader in readers { nodes[reader].inputs[0] = source }
     nodes.remove(at: index)
@@ -219,8 +229,7 @@ extension Graph {
   /// join. Transposes reading region values compose with the perm. The cost: each absorbed
   /// Transpose no longer read elsewhere, and each composed Transpose that becomes the identity,
   /// is removed; each member output still needed in the original layout adds a Transpose back.
-  private func sinking(from seed: Int, perm: [Int], readers: [String: [Int]]) -> TransposeSinking?
-  {
+  private func sinking(from seed: Int, perm: [Int], readers: [String: [Int]]) -> TransposeSinking? {
     var plan = TransposeSinking(perm: perm)
     let producer = producers
     var pending: [String] = []
