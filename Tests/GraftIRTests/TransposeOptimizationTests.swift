@@ -192,23 +192,38 @@ private func transposes(_ graph: Graph) -> [Node] { graph.nodes.filter { $0.op i
   #expect(opTypes(result) == ["Transpose", "Neg"])
 }
 
-/// A Transpose that only moves unit dims keeps the element order: Reshapes read its input.
-@Test func orderKeepingTransposesBeforeReshapesGo() throws {
-  let graph = try typedGraph(
-    inputs: ["x": [.symbol("N"), 3, 1, 1], "v": [2, 3, 4, 1]], outputs: ["y", "z"],
+/// A Transpose that only moves unit dims keeps the element order: Reshapes after it read its
+/// input, a Reshape before it writes its output (as Keras's squeeze-and-excitation reshapes
+/// `[N, C]` to `[N, 1, 1, C]` before a 1×1 Conv), and views follow.
+@Test func orderKeepingTransposesFoldIntoReshapes() throws {
+  var graph = try typedGraph(
+    inputs: ["x": [.symbol("N"), 3, 1, 1], "v": [2, 3, 4, 1], "s": [.symbol("N"), 5]],
+    outputs: ["y", "z", "u"],
     nodes: [
       Node(name: "t", op: Transpose(perm: [0, 2, 3, 1]), inputs: ["x"], outputs: ["h"]),
       Node(name: "flat", op: Reshape(), inputs: ["h", "shape"], outputs: ["y"]),
       Node(name: "t2", op: Transpose(perm: [0, 2, 3, 1]), inputs: ["v"], outputs: ["g"]),
       Node(name: "flat2", op: Reshape(), inputs: ["g", "shape"], outputs: ["z"]),
+      Node(name: "expand", op: Reshape(), inputs: ["s", "nhwc"], outputs: ["e"]),
+      Node(name: "t3", op: Transpose(perm: [0, 3, 1, 2]), inputs: ["e"], outputs: ["u"]),
     ],
-    constants: ["shape": Tensor([Int64(0), -1], shape: [2])])
+    constants: [
+      "shape": Tensor([Int64(0), -1], shape: [2]),
+      "nhwc": Tensor([Int64(-1), 1, 1, 5], shape: [4]),
+    ])
+  graph.views["se_reshape"] = InterfaceView(value: "e", permutation: [0, 1, 2, 3])
   let (result, removed) = try applying(
     { try $0.optimizeTransposes() }, to: graph,
-    inputs: ["x": sample([2, 3, 1, 1], seed: 12), "v": sample([2, 3, 4, 1], seed: 13)])
-  #expect(removed == 1)
-  #expect(opTypes(result) == ["Reshape", "Transpose", "Reshape"])
+    inputs: [
+      "x": sample([2, 3, 1, 1], seed: 12), "v": sample([2, 3, 4, 1], seed: 13),
+      "s": sample([2, 5], seed: 14),
+    ])
+  #expect(removed == 2)
+  #expect(opTypes(result) == ["Reshape", "Transpose", "Reshape", "Reshape"])
   #expect(result.nodes[0].inputs == ["x", "shape"])
+  #expect(result.nodes[3].outputs == ["u"])
+  #expect(result.constants[result.nodes[3].inputs[1]]?.integers() == [0, 5, 1, 1])
+  #expect(result.views["se_reshape"] == InterfaceView(value: "u", permutation: [0, 2, 3, 1]))
 }
 
 /// A view on a moved value is rewritten to permute from the new layout, so a cut at it still
