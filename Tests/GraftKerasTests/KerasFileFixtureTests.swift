@@ -12,7 +12,7 @@ let kerasFixtureRoot = URL(fileURLWithPath: #filePath)
   .appendingPathComponent("fixtures/keras")
 
 /// Every `<model>/k<major>` folder with a fixture.json.
-private let fixtureFolders: [String] = {
+let fixtureFolders: [String] = {
   let manager = FileManager.default
   let models = (try? manager.contentsOfDirectory(atPath: kerasFixtureRoot.path)) ?? []
   return models.flatMap { model in

@@ -10,7 +10,7 @@ private let repository = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// Fixture folders with a model, inputs and onnxruntime outputs, whose ops are all in the IR.
-private let runnableFixtures: [String] = {
+let runnableFixtures: [String] = {
   let root = repository.appendingPathComponent("fixtures/onnx")
   let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
   return names.sorted().filter {
@@ -37,7 +37,7 @@ private let cutFixtures: [String] = runnableFixtures.filter {
 }
 
 /// The fixture's graph and its input batch, by graph input name.
-private func loadFixture(_ fixture: String) throws -> (graph: Graph, inputs: [String: Tensor]) {
+func loadFixture(_ fixture: String) throws -> (graph: Graph, inputs: [String: Tensor]) {
   let folder = repository.appendingPathComponent("fixtures/onnx/\(fixture)")
   let model = try ONNXImporter.load(contentsOf: folder.appendingPathComponent("model.onnx").path)
   var inputs: [String: Tensor] = [:]

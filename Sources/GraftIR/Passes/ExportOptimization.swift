@@ -11,7 +11,7 @@ public struct OptimizationPasses: OptionSet, Sendable, Hashable {
   public static let batchNormFolding = OptimizationPasses(rawValue: 1 << 1)
   /// `optimizeTransposes()`: Transposes cancelled, merged and folded.
   public static let transposeOptimization = OptimizationPasses(rawValue: 1 << 2)
-  /// `removeIdentities()`: Identity and Dropout removed.
+  /// `removeIdentities()`: Identity and Dropout removed (views on their values kept).
   public static let identityRemoval = OptimizationPasses(rawValue: 1 << 3)
   /// `foldPadsIntoConvolutions()`: zero Pads folded into the Conv after them.
   public static let padFolding = OptimizationPasses(rawValue: 1 << 4)
@@ -38,7 +38,7 @@ public struct OptimizationReport: Sendable, Equatable {
   public var opsAfter: [String: Int]
   /// Nodes each pass removed over all rounds, by pass name (see `OptimizationPasses.named`).
   public var nodesRemoved: [String: Int]
-  /// Elements of the floating-point constants before and after.
+  /// Elements of the floating-point constants before and after (see `Graph.parameterCount`).
   public var parametersBefore: Int
   public var parametersAfter: Int
   /// Rounds of the pipeline run until a round changed nothing (or the bound was reached).
@@ -77,7 +77,7 @@ extension Graph {
         removed[name, default: 0] += before - nodes.count
       }
       try run(.constantFolding, "constant-folding") { try foldConstants() }
-      run(.identityRemoval, "identities") { removeIdentities() }
+      run(.identityRemoval, "identities") { removeIdentitiesKeepingViews() }
       try run(.transposeOptimization, "transposes") { try optimizeTransposes() }
       try run(.batchNormFolding, "batchnorm-folding") {
         try foldAffineIntoConvolutions() + foldAffineIntoMatrixProducts()
@@ -99,9 +99,11 @@ extension Graph {
     nodes.reduce(into: [:]) { counts, node in counts[node.opType, default: 0] += 1 }
   }
 
-  /// Elements of the floating-point constants (the weights).
+  /// Elements of the floating-point constants (the weights), `Constant` nodes included so that
+  /// folding them does not change the count.
   public var parameterCount: Int {
-    constants.values.filter(\.dtype.isFloatingPoint).reduce(0) { $0 + $1.count }
+    let values = constants.values + nodes.compactMap { ($0.op as? Constant)?.value }
+    return values.filter(\.dtype.isFloatingPoint).reduce(0) { $0 + $1.count }
   }
 
   /// Moves each activation that alone reads a Conv's output (reading nothing else but constants)

@@ -10,7 +10,8 @@ extension Graph {
   ///   other readers);
   /// - a Gemm reading a rank-2 `y` as A or B reads `x` with `transA` or `transB` toggled, and a
   ///   MatMul of two matrices reading `y` beside a constant becomes such a Gemm;
-  /// - the Transpose is sunk through the layout-agnostic nodes after it (see `sinking(from:)`):
+  /// - a Transpose that only moves unit dims is folded into the Reshapes next to it;
+  /// - the Transpose is sunk through the layout-agnostic nodes after it (see `sinking`):
   ///   they compute each value in `x`'s layout instead, so that the Transpose meets the Transposes
   ///   further on and composes with them (an inverse pair cancels). This is only done when it
   ///   removes more Transposes than it adds back for values read elsewhere, which is also how a
@@ -21,11 +22,12 @@ extension Graph {
   /// removes a Transpose or a Transpose feeding a matrix product, so the loop ends.
   ///
   /// - Returns: the number of nodes removed (Identity nodes already in the graph included: the
-  ///   bypassed Transposes are handed to `removeIdentities()`).
+  ///   bypassed Transposes are handed to `removeIdentitiesKeepingViews()`).
   @discardableResult
   public mutating func optimizeTransposes() throws -> Int {
     try inferTypes()
     let before = nodes.count
+    let readBefore = Set(nodes.flatMap(\.inputs))
     var progress = true
     while progress {
       progress = false
@@ -37,11 +39,31 @@ extension Graph {
         try inferTypes()
       }
     }
-    removeIdentities()
+    removeIdentitiesKeepingViews()
+    // Drop the constants this pass stopped reading (folded or replaced by permuted copies).
     let read = Set(nodes.flatMap(\.inputs)).union(outputs.map(\.name))
-    constants = constants.filter { read.contains($0.key) }
+    constants = constants.filter { read.contains($0.key) || !readBefore.contains($0.key) }
     try inferTypes()
     return before - nodes.count
+  }
+
+  /// `removeIdentities()`, with the views on the values it removes or renames retargeted first:
+  /// an Identity's output is its input's value, so a view may name either.
+  ///
+  /// - Returns: the number of nodes removed.
+  @discardableResult
+  mutating func removeIdentitiesKeepingViews() -> Int {
+    let graphOutputs = Set(outputs.map(\.name))
+    var replacement: [String: String] = [:]
+    for node in nodes where node.op is Identity || node.op is Dropout {
+      guard let input = node.inputs.first, let output = node.outputs.first else { continue }
+      let source = replacement[input] ?? input
+      // A graph output always stays; any other output is replaced by the input it copies.
+      let (from, to) = graphOutputs.contains(output) ? (source, output) : (output, source)
+      if !graphOutputs.contains(output) { replacement[output] = source }
+      for (name, view) in views where view.value == from { views[name]?.value = to }
+    }
+    return removeIdentities()
   }
 
   /// Applies the first rule of `optimizeTransposes` that fits the Transpose at `index`.
@@ -66,9 +88,9 @@ extension Graph {
         readers[input, default: []].append(reader)
       }
     }
-    if perm == [1, 0], foldIntoMatrixProducts(at: index, readers: readers[node.outputs[0]] ?? []) {
-      return true
-    }
+    let read = readers[node.outputs[0]] ?? []
+    if perm == [1, 0], foldIntoMatrixProducts(at: index, readers: read) { return true }
+    if foldIntoReshapes(at: index, perm: perm, readers: read) { return true }
     guard let plan = sinking(from: index, perm: perm, readers: readers) else { return false }
     apply(plan)
     return true
@@ -89,18 +111,21 @@ extension Graph {
     var changed = false
     for reader in readers {
       var node = nodes[reader]
-      if var gemm = node.op as? Gemm, node.inputs.count >= 2 {
-        if node.inputs[0] == transposed { gemm.transA.toggle() }
-        if node.inputs[1] == transposed { gemm.transB.toggle() }
+      let slots = (0..<min(2, node.inputs.count)).filter { node.inputs[$0] == transposed }
+      guard !slots.isEmpty else { continue }
+      if var gemm = node.op as? Gemm {
+        if slots.contains(0) { gemm.transA.toggle() }
+        if slots.contains(1) { gemm.transB.toggle() }
         node.op = gemm
-      } else if node.op is MatMul, node.inputs.count == 2, node.inputs[0] != node.inputs[1] {
-        let slot = node.inputs[0] == transposed ? 0 : 1
-        guard constants[node.inputs[1 - slot]]?.shape.count == 2 else { continue }
-        node.op = Gemm(transA: slot == 0, transB: slot == 1)
+      } else if node.op is MatMul, node.inputs.count == 2, slots.count == 1,
+        constants[node.inputs[1 - slots[0]]]?.shape.count == 2
+      {
+        node.op = Gemm(transA: slots[0] == 0, transB: slots[0] == 1)
       } else {
         continue
       }
-      node.inputs = node.inputs.map { $0 == transposed ? source : $0 }
+      // A Gemm's C, if it reads the Transpose too, keeps reading it.
+      for slot in slots { node.inputs[slot] = source }
       nodes[reader] = node
       changed = true
     }
@@ -109,6 +134,77 @@ extension Graph {
       || outputs.contains { $0.name == transposed }
     if changed && !stillRead { nodes.remove(at: index) }
     return changed
+  }
+}
+
+extension Graph {
+  /// Removes the Transpose at `index` when it keeps the elements' row-major order (it only moves
+  /// dims of size 1, as in `[N, 10, 1, 1] → [N, 1, 1, 10]` around a classifier's or a
+  /// squeeze-and-excitation block's Reshape) and a Reshape is next to it: either only Reshapes
+  /// with constant targets read it (they read its input instead; a `0` in a target copies the
+  /// dim at its index, so it must be the same dim in both layouts), or its input is a Reshape's
+  /// output read by it alone (that Reshape then writes the Transpose's output directly).
+  private mutating func foldIntoReshapes(at index: Int, perm: [Int], readers: [Int]) -> Bool {
+    let (source, transposed) = (nodes[index].inputs[0], nodes[index].outputs[0])
+    guard let before = type(of: source)?.shape, let after = type(of: transposed)?.shape,
+      before.count == perm.count, after.count == perm.count
+    else { return false }
+    let moving = perm.filter { before[$0] != .fixed(1) }
+    guard moving == moving.sorted() else { return false }
+    let graphOutputs = Set(outputs.map(\.name))
+    let flattenedViews = Set(views.values.filter { $0.unflattened != nil }.map(\.value))
+    if !readers.isEmpty, !graphOutputs.contains(transposed), !flattenedViews.contains(transposed),
+      readers.allSatisfy({ readsAsReshape(nodes[$0], transposed, from: before, to: after) })
+    {
+      for reader in readers { nodes[reader].inputs[0] = source }
+      retargetViews(on: transposed, to: source, perm: perm)
+      nodes.remove(at: index)
+      return true
+    }
+    guard let producer = producers[source], let reshape = nodes[producer].op as? Reshape,
+      useCounts[source] == 1, !graphOutputs.contains(source), !flattenedViews.contains(source),
+      let data = type(of: nodes[producer].inputs[0])?.shape
+    else { return false }
+    // The new target: fixed dims as they are, a dim the data has at the same index as 0 (copy),
+    // one other as -1.
+    let target: [Int64] = after.enumerated().map { axis, dim in
+      if let size = dim.value { return Int64(size) }
+      let copied = !reshape.allowzero && axis < data.count && data[axis] == dim && dim != .unknown
+      return copied ? 0 : -1
+    }
+    guard target.filter({ $0 == -1 }).count <= 1 else { return false }
+    let name = uniqueConstantName("\(nodes[producer].name)/shape")
+    constants[name] = Tensor(target, shape: [target.count])
+    nodes[producer].inputs[1] = name
+    nodes[producer].outputs[0] = transposed
+    var inverse = perm
+    for (axis, source) in perm.enumerated() { inverse[source] = axis }
+    retargetViews(on: source, to: transposed, perm: inverse)
+    nodes.remove(at: index)
+    return true
+  }
+
+  /// Whether `node` is a Reshape of `value` by a constant target that means the same for an input
+  /// of shape `before` as for `after`.
+  private func readsAsReshape(_ node: Node, _ value: String, from before: [Dim], to after: [Dim])
+    -> Bool
+  {
+    guard let reshape = node.op as? Reshape, node.inputs.count == 2, node.inputs[0] == value,
+      node.inputs[1] != value, let target = constants[node.inputs[1]]?.integers()
+    else { return false }
+    let copied = reshape.allowzero ? [] : target.indices.filter { target[$0] == 0 }
+    return copied.allSatisfy {
+      $0 < before.count && before[$0] == after[$0] && before[$0] != .unknown
+    }
+  }
+
+  /// Points the views on `value`, which equals `transpose(replacement, perm)`, at `replacement`
+  /// (flattened views, which cannot follow, are left alone).
+  private mutating func retargetViews(on value: String, to replacement: String, perm: [Int]) {
+    for (name, view) in views where view.value == value && view.unflattened == nil {
+      views[name] = InterfaceView(
+        value: replacement, permutation: view.permutation.map { perm[$0] })
+    }
   }
 }
 
@@ -386,10 +482,8 @@ extension Graph {
     }
     nodes = rewritten
     constants.merge(plan.constants) { _, new in new }
-    for (name, view) in views where view.unflattened == nil && !plan.escapes.contains(view.value) {
-      guard let moved = plan.moved[view.value] else { continue }
-      views[name] = InterfaceView(
-        value: final(moved), permutation: view.permutation.map { plan.perm[$0] })
+    for (value, moved) in plan.moved where !plan.escapes.contains(value) {
+      retargetViews(on: value, to: final(moved), perm: plan.perm)
     }
   }
 }
