@@ -13,7 +13,7 @@ public struct OptimizationPasses: OptionSet, Sendable, Hashable {
   public static let transposeOptimization = OptimizationPasses(rawValue: 1 << 2)
   /// `removeIdentities()`: Identity and Dropout removed (views on their values kept).
   public static let identityRemoval = OptimizationPasses(rawValue: 1 << 3)
-  /// `foldPadsIntoConvolutions()`: zero Pads folded into the Conv after them.
+  /// `foldPadsIntoSlidingWindows()`: zero Pads folded into the Conv or pooling after them.
   public static let padFolding = OptimizationPasses(rawValue: 1 << 4)
   /// `removeDeadNodes()`: nodes, constants and inputs no output needs removed.
   public static let deadNodeRemoval = OptimizationPasses(rawValue: 1 << 5)
@@ -82,7 +82,7 @@ extension Graph {
       try run(.batchNormFolding, "batchnorm-folding") {
         try foldAffineIntoConvolutions() + foldAffineIntoMatrixProducts()
       }
-      try run(.padFolding, "pad-folding") { try foldPadsIntoConvolutions() }
+      try run(.padFolding, "pad-folding") { try foldPadsIntoSlidingWindows() }
       run(.deadNodeRemoval, "dead-nodes") { removeDeadNodes() }
     }
     placeActivationsAfterConvolutions()
