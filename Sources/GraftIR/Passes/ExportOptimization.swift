@@ -77,7 +77,7 @@ extension Graph {
         removed[name, default: 0] += before - nodes.count
       }
       try run(.constantFolding, "constant-folding") { try foldConstants() }
-      run(.identityRemoval, "identities") { removeIdentitiesKeepingViews() }
+      run(.identityRemoval, "identities") { removeIdentities() }
       try run(.transposeOptimization, "transposes") { try optimizeTransposes() }
       try run(.batchNormFolding, "batchnorm-folding") {
         try foldAffineIntoConvolutions() + foldAffineIntoMatrixProducts()

@@ -1,7 +1,8 @@
 extension Graph {
   /// Removes `Identity` nodes and `Dropout` nodes (identities at inference) by reading their input
   /// wherever their output was read. A node whose output is a graph output stays unless its input
-  /// can take the output's name (it is a node output read nowhere else).
+  /// can take the output's name (it is a node output read nowhere else). Views on a removed or
+  /// renamed value follow it.
   ///
   /// - Returns: the number of nodes removed.
   @discardableResult
@@ -26,6 +27,9 @@ extension Graph {
       }
     }
     guard !removed.isEmpty else { return 0 }
+    for (name, view) in views {
+      views[name]?.value = replacement[view.value] ?? renamedProducers[view.value] ?? view.value
+    }
     nodes = nodes.enumerated().filter { !removed.contains($0.offset) }.map { _, node in
       var node = node
       node.inputs = node.inputs.map { replacement[$0] ?? $0 }

@@ -22,7 +22,7 @@ extension Graph {
   /// removes a Transpose or a Transpose feeding a matrix product, so the loop ends.
   ///
   /// - Returns: the number of nodes removed (Identity nodes already in the graph included: the
-  ///   bypassed Transposes are handed to `removeIdentitiesKeepingViews()`).
+  ///   bypassed Transposes are handed to `removeIdentities()`).
   @discardableResult
   public mutating func optimizeTransposes() throws -> Int {
     try inferTypes()
@@ -39,31 +39,12 @@ extension Graph {
         try inferTypes()
       }
     }
-    removeIdentitiesKeepingViews()
+    removeIdentities()
     // Drop the constants this pass stopped reading (folded or replaced by permuted copies).
     let read = Set(nodes.flatMap(\.inputs)).union(outputs.map(\.name))
     constants = constants.filter { read.contains($0.key) || !readBefore.contains($0.key) }
     try inferTypes()
     return before - nodes.count
-  }
-
-  /// `removeIdentities()`, with the views on the values it removes or renames retargeted first:
-  /// an Identity's output is its input's value, so a view may name either.
-  ///
-  /// - Returns: the number of nodes removed.
-  @discardableResult
-  mutating func removeIdentitiesKeepingViews() -> Int {
-    let graphOutputs = Set(outputs.map(\.name))
-    var replacement: [String: String] = [:]
-    for node in nodes where node.op is Identity || node.op is Dropout {
-      guard let input = node.inputs.first, let output = node.outputs.first else { continue }
-      let source = replacement[input] ?? input
-      // A graph output always stays; any other output is replaced by the input it copies.
-      let (from, to) = graphOutputs.contains(output) ? (source, output) : (output, source)
-      if !graphOutputs.contains(output) { replacement[output] = source }
-      for (name, view) in views where view.value == from { views[name]?.value = to }
-    }
-    return removeIdentities()
   }
 
   /// Applies the first rule of `optimizeTransposes` that fits the Transpose at `index`.
