@@ -44,6 +44,7 @@ public final class Session: @unchecked Sendable {
     var prepared = try outputs.map { try graph.cut(at: $0) } ?? graph
     try prepared.foldConstants()
     try prepared.foldAffineIntoConvolutions()
+    try prepared.foldAffineIntoMatrixProducts()
     try prepared.foldPadsIntoSlidingWindows()
     prepared.removeIdentities()
     prepared.removeDeadNodes()
