@@ -1,0 +1,232 @@
+"""`graft convert` on every ONNX and Keras model fixture, checked by onnx and run by onnxruntime.
+
+Cases: each fixtures/onnx/<name>/model.onnx and each fixtures/keras/<name>/k2|k3 model (loaded as
+its fixture.json says, with --config for the weights-only files) is converted at the default
+opset (17); a few (OPSET_VARIANTS) also at opsets 13 and 21; every Keras model also with
+--inputs-as-nchw, fed its input transposed to channels-first. fixtures/bad_onnx and
+fixtures/keras/bad are bad-input fixtures and are not cases. Each converted file must
+- name the requested opset for the default domain and pass
+  onnx.checker.check_model(model, full_check=True);
+- run in onnxruntime on the fixture's inputs and give every reference output (same count, shape
+  and dtype) within 1e-4 * max(1, max|reference|) as tools/check-keras-applications.py compares
+  (integer and boolean outputs exactly);
+- for a Keras model, contain no Transpose but at most one per graph input reading it directly
+  (the NHWC interface; none at all with --inputs-as-nchw, whose input is already NCHW): layout is
+  folded into the weights, so any other Transpose is a bug (see DESIGN.md).
+unsupported_ops (com.microsoft and TopK ops amid supported ones) may be refused instead, with an
+`error:` naming the unsupported ops. One line per case: PASS/FAIL, max diff, tolerance, node and
+Transpose counts; then a summary; exits 1 if anything fails.
+Run through tools/check-convert, which builds Graft in release mode.
+"""
+import argparse
+import glob
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_spec = importlib.util.spec_from_file_location(
+    "applications", os.path.join(ROOT, "tools", "check-keras-applications.py"))
+applications = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(applications)
+
+DEFAULT_OPSET = 17
+# Fixtures also converted at opsets 13 and 21: axes as inputs or attributes (Squeeze, Reduce*),
+# Resize and Pad spellings, ops newer than 13 (HardSwish, LayerNormalization, Gelu).
+OPSET_VARIANTS = {"onnx/resnet_keras", "onnx/efficientnet_style", "onnx/convtranspose_resize",
+                  "onnx/single_ops_opset13", "onnx/single_ops_opset18", "onnx/single_ops_opset20",
+                  "keras/mobilenetv3/k3", "keras/efficientnet/k2", "keras/resnet/k3",
+                  "keras/text/k2"}
+# Fixtures whose ops Graft does not support: a refusal that names them passes.
+MAY_REFUSE = {"onnx/unsupported_ops": ("TopK", "FusedMatMul")}
+
+
+class Case:
+    """One conversion: the source file (and --config), the options, the arrays to compare."""
+
+    def __init__(self, fixture, source, config, opset, nchw, inputs, outputs, keras):
+        self.fixture, self.source, self.config = fixture, source, config
+        self.opset, self.nchw, self.keras = opset, nchw, keras
+        self.inputs, self.outputs = inputs, outputs
+
+    @property
+    def label(self):
+        return f"{self.fixture} opset {self.opset}" + (" nchw" if self.nchw else "")
+
+    def arguments(self, output):
+        arguments = ["convert", self.source, output]
+        if self.config:
+            arguments += ["--config", self.config]
+        if self.opset != DEFAULT_OPSET:
+            arguments += ["--opset", str(self.opset)]
+        if self.nchw:
+            arguments.append("--inputs-as-nchw")
+        return arguments
+
+
+def opsets(fixture):
+    return [DEFAULT_OPSET, 13, 21] if fixture in OPSET_VARIANTS else [DEFAULT_OPSET]
+
+
+def numbered(folder, stem, count=None):
+    """`<stem>_0.npy`, `<stem>_1.npy`, … (all that exist when count is None)."""
+    if count is None:
+        count = len(glob.glob(os.path.join(folder, f"{stem}_*.npy")))
+    return [np.load(os.path.join(folder, f"{stem}_{i}.npy")) for i in range(count)]
+
+
+def onnx_cases():
+    cases = []
+    for folder in sorted(glob.glob(os.path.join(ROOT, "fixtures", "onnx", "*", ""))):
+        folder = folder.rstrip("/")
+        model = os.path.join(folder, "model.onnx")
+        if not os.path.exists(model) or not os.path.exists(os.path.join(folder, "types.json")):
+            continue
+        with open(os.path.join(folder, "types.json")) as f:
+            types = json.load(f)
+        fixture = "onnx/" + os.path.basename(folder)
+        inputs = numbered(folder, "input", len(types["inputs"]))
+        outputs = numbered(folder, "output", len(types["outputs"]))
+        cases += [Case(fixture, model, None, opset, False, inputs, outputs, False)
+                  for opset in opsets(fixture)]
+    return cases
+
+
+def keras_cases():
+    cases = []
+    pattern = os.path.join(ROOT, "fixtures", "keras", "*", "k[23]", "fixture.json")
+    for description in sorted(glob.glob(pattern)):
+        folder = os.path.dirname(description)
+        with open(description) as f:
+            fixture_json = json.load(f)
+        fixture = os.path.relpath(folder, os.path.join(ROOT, "fixtures"))
+        source = os.path.join(folder, fixture_json["model"])
+        config = fixture_json["config"] and os.path.join(folder, fixture_json["config"])
+        inputs, outputs = numbered(folder, "input"), numbered(folder, "output")
+        for opset in opsets(fixture):
+            for nchw in (False, True):
+                cases.append(Case(fixture, source, config, opset, nchw, inputs, outputs, True))
+    return cases
+
+
+def channels_first(array):
+    """An NHWC (or NWC, NDHWC) array moved to NCHW; arrays of rank 2 or less are unchanged."""
+    return np.moveaxis(array, -1, 1) if array.ndim >= 3 else array
+
+
+def transposes(model):
+    """(every Transpose node, those that are not the single one reading a graph input)."""
+    graph_inputs = {value.name for value in model.graph.input}
+    nodes = [node for node in model.graph.node if node.op_type == "Transpose"]
+    readers = [node.input[0] for node in nodes]
+    misplaced = [node for node in nodes
+                 if node.input[0] not in graph_inputs or readers.count(node.input[0]) > 1]
+    return nodes, misplaced
+
+
+def default_opset(model):
+    return next((entry.version for entry in model.opset_import if entry.domain in ("", "ai.onnx")),
+                None)
+
+
+def run_onnxruntime(path, inputs):
+    """The model's outputs on `inputs` (given in graph input order), single-threaded."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    declared = session.get_inputs()
+    if len(declared) != len(inputs):
+        raise ValueError(f"{len(declared)} graph inputs, the fixture has {len(inputs)}")
+    return session.run(None, {value.name: array for value, array in zip(declared, inputs)})
+
+
+def check(graft, case, folder):
+    """(passed, detail, max diff, tolerance, node count, Transpose count) of one case."""
+    import onnx
+
+    output = os.path.join(folder, case.label.replace("/", "_").replace(" ", "_") + ".onnx")
+    result = subprocess.run([graft, *case.arguments(output)], capture_output=True, text=True)
+    if result.returncode != 0:
+        error = (result.stderr + result.stdout).strip() or f"exit status {result.returncode}"
+        names = MAY_REFUSE.get(case.fixture, ())
+        refused = names and error.startswith("error:") and all(n in error for n in names)
+        return bool(refused), ("refused as expected: " if refused else "refused: ") + error, \
+            None, None, None, None
+    model = onnx.load(output)
+    nodes = len(model.graph.node)
+    every, misplaced = transposes(model)
+    facts = (nodes, len(every))
+    if default_opset(model) != case.opset:
+        return False, f"default-domain opset {default_opset(model)}", None, None, *facts
+    try:
+        onnx.checker.check_model(model, full_check=True)
+    except Exception as error:  # onnx raises several checker and inference error types
+        return False, f"onnx checker: {error}", None, None, *facts
+    inputs = [channels_first(x) if case.nchw else x for x in case.inputs]
+    try:
+        values = run_onnxruntime(output, inputs)
+    except Exception as error:  # onnxruntime's errors have no common public base class
+        return False, f"onnxruntime: {error}", None, None, *facts
+    if len(values) != len(case.outputs):
+        return False, f"{len(values)} outputs, expected {len(case.outputs)}", None, None, *facts
+    worst, tolerance, problems = 0.0, 0.0, []
+    for index, (value, reference) in enumerate(zip(values, case.outputs)):
+        difference, scale, passed = applications.compare(reference, value)
+        if not np.issubdtype(reference.dtype, np.floating):
+            scale, passed = 0.0, difference == 0  # integers and booleans must be equal
+        worst, tolerance = max(worst, difference), max(tolerance, applications.TOLERANCE * scale)
+        if value.dtype != reference.dtype:
+            problems.append(f"output {index} is {value.dtype}, expected {reference.dtype}")
+        elif value.shape != reference.shape:
+            problems.append(f"output {index} has shape {value.shape}, expected {reference.shape}")
+        elif not passed:
+            problems.append(f"output {index} differs by {difference:.3g}")
+    offending = every if case.nchw else misplaced
+    if case.keras and offending:
+        names = [node.name or node.output[0] for node in offending]
+        problems.append(f"Transposes off the input: {', '.join(names[:5])}"
+                        + (f" and {len(names) - 5} more" if len(names) > 5 else ""))
+    return not problems, "; ".join(problems), worst, tolerance, *facts
+
+
+def cell(value, form):
+    """A table cell: the value formatted, or "-" when it was not measured."""
+    return format(value, form) if value is not None else "-"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--graft", required=True, help="the graft executable")
+    parser.add_argument("--only", nargs="*", default=[],
+                        help="run only the fixtures whose name contains one of these")
+    parser.add_argument("--keep", help="write the converted files into this folder")
+    args = parser.parse_args()
+    cases = [case for case in onnx_cases() + keras_cases()
+             if not args.only or any(part in case.fixture for part in args.only)]
+    failures = 0
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or scratch
+        os.makedirs(folder, exist_ok=True)
+        print(f"{'':<4} {'case':<40} {'max diff':>9} {'tolerance':>9} {'nodes':>6} {'transp':>6}")
+        for case in cases:
+            passed, detail, worst, tolerance, nodes, count = check(args.graft, case, folder)
+            failures += not passed
+            print(f"{'PASS' if passed else 'FAIL'} {case.label:<40} {cell(worst, '9.2g'):>9} "
+                  f"{cell(tolerance, '9.2g'):>9} {cell(nodes, '6d'):>6} {cell(count, '6d'):>6}",
+                  flush=True)
+            if detail:
+                print("    " + detail.replace("\n", "\n    ")[:2000])
+    print(f"{len(cases) - failures} of {len(cases)} passed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
