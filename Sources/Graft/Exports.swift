@@ -5,3 +5,5 @@
 @_exported import struct GraftHDF5.HDF5Error
 @_exported import enum GraftKeras.KerasError
 @_exported import enum GraftKeras.KerasImporter
+@_exported import enum GraftONNX.ONNXExportError
+@_exported import struct GraftONNX.ONNXExportOptions

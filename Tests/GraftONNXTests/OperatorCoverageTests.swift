@@ -24,3 +24,7 @@ private let promisedOperators = """
   let names = allOperatorTypes.map { $0.opType }
   #expect(Set(names).count == names.count, "an op is listed twice")
 }
+
+@Test func everyIROperatorHasAnONNXExport() {
+  #expect(ONNXOperators.operatorsWithoutExport.isEmpty)
+}

@@ -2,8 +2,8 @@ import GraftIR
 
 /// The elementwise merges `Add`, `Subtract`, `Multiply`, `Average`, `Maximum`, `Minimum` of a
 /// list of tensors (Keras 3 accepts one; `Subtract` takes exactly two), broadcasting, in their
-/// common layout (see `KerasLayerCall.commonLayout`): ONNX Sum, Sub, a chain of Mul, Mean, Max
-/// and Min.
+/// common layout (see `KerasLayerCall.commonLayout`): ONNX Sum (Add for two inputs, the residual
+/// connection runtimes fuse into the convolution before it), Sub, a chain of Mul, Mean, Max and Min.
 ///
 /// Keras 3 also writes `keras.ops.add(x, 3.0)` (and multiply, subtract, maximum, minimum) as a
 /// layer of these class names whose arguments are one tensor and a number: that is the binary
@@ -25,7 +25,7 @@ enum ElementwiseMergeLayers: KerasLayerConverter {
     let (values, layout) = try call.commonLayout(call.inputs, keepFlattened: true)
     let output: String
     switch className {
-    case "Add": output = try call.node(Sum(), values)
+    case "Add": output = try call.node(values.count == 2 ? Add() : Sum(), values)
     case "Subtract": output = try call.node(Sub(), values)
     case "Average": output = try call.node(Mean(), values)
     case "Maximum": output = try call.node(Max(), values)

@@ -8,3 +8,14 @@ extension ArgMax: ONNXImportable {
       selectLastIndex: try node.int("select_last_index", default: 0) != 0)
   }
 }
+
+extension ArgMax: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [
+      context.onnxNode(attributes: [
+        "axis": .int(axis, default: 0), "keepdims": .flag(keepdims, default: true),
+        "select_last_index": .flag(selectLastIndex),
+      ])
+    ]
+  }
+}

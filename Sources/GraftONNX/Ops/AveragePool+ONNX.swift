@@ -15,3 +15,16 @@ extension AveragePool: ONNXImportable {
     return op
   }
 }
+
+extension AveragePool: ONNXExportable {
+  /// `dilations` arrived in opset 19; before, only dilations of 1 can be written.
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    let dilated = dilations.map { $0.contains { $0 != 1 } } ?? false
+    try context.requireOpset(
+      19, for: "AveragePool with dilations \(dilations ?? [])", when: dilated)
+    var attributes = poolingAttributes
+    attributes["count_include_pad"] = .flag(countIncludePad)
+    if !dilated { attributes["dilations"] = nil }
+    return [context.onnxNode(attributes: attributes)]
+  }
+}

@@ -20,3 +20,14 @@ extension BatchNormalization: ONNXImportable {
       momentum: try node.float("momentum", default: 0.9))
   }
 }
+
+extension BatchNormalization: ONNXExportable {
+  /// Written in inference mode (`training_mode`, opset 14, left at its default 0).
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [
+      context.onnxNode(attributes: [
+        "epsilon": .float(epsilon, default: 1e-5), "momentum": .float(momentum, default: 0.9),
+      ])
+    ]
+  }
+}

@@ -15,11 +15,17 @@ extension ONNXImportable where Self: BinaryElementwiseOperator {
   }
 }
 
-extension Add: ONNXImportable {}
-extension Sub: ONNXImportable {}
-extension Mul: ONNXImportable {}
-extension Div: ONNXImportable {}
-extension Pow: ONNXImportable {}
-extension Equal: ONNXImportable {}
-extension Less: ONNXImportable {}
-extension Greater: ONNXImportable {}
+extension ONNXExportable where Self: BinaryElementwiseOperator {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode()]
+  }
+}
+
+extension Add: ONNXImportable, ONNXExportable {}
+extension Sub: ONNXImportable, ONNXExportable {}
+extension Mul: ONNXImportable, ONNXExportable {}
+extension Div: ONNXImportable, ONNXExportable {}
+extension Pow: ONNXImportable, ONNXExportable {}
+extension Equal: ONNXImportable, ONNXExportable {}
+extension Less: ONNXImportable, ONNXExportable {}
+extension Greater: ONNXImportable, ONNXExportable {}

@@ -16,3 +16,10 @@ extension Cast: ONNXImportable {
     return Cast(to: dtype)
   }
 }
+
+extension Cast: ONNXExportable {
+  /// `saturate` (opset 19) is left at its default: it only affects float8 targets.
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode(["to": .int(Int(ONNXDataType.code(of: to)))])]
+  }
+}

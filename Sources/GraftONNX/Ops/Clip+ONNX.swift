@@ -25,3 +25,10 @@ extension Clip: ONNXImportable {
     return Clip()
   }
 }
+
+extension Clip: ONNXExportable {
+  /// min and max are inputs at every opset written (since 11).
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode()]
+  }
+}

@@ -9,3 +9,9 @@ extension Concat: ONNXImportable {
     return Concat(axis: axis)
   }
 }
+
+extension Concat: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode(["axis": .int(axis)])]
+  }
+}

@@ -38,3 +38,9 @@ extension Constant: ONNXImportable {
     throw GraphError.invalidOperator("Constant: unknown value attribute '\(present[0])'")
   }
 }
+
+extension Constant: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode(["value": .tensor(value)])]
+  }
+}

@@ -10,3 +10,9 @@ extension ConstantOfShape: ONNXImportable {
     return ConstantOfShape(value: value)
   }
 }
+
+extension ConstantOfShape: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode(["value": .tensor(value)])]
+  }
+}

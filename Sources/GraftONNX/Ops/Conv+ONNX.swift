@@ -39,3 +39,28 @@ extension ONNXNode {
     return value == 1
   }
 }
+
+extension Conv: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    var attributes = windowAttributes(
+      kernelShape: kernelShape, strides: strides, dilations: dilations)
+    attributes["group"] = .int(group, default: 1)
+    return [context.onnxNode(attributes: attributes)]
+  }
+}
+
+extension SlidingWindowOperator {
+  /// The window attributes convolutions and poolings share, with ONNX names; the absent and the
+  /// defaults left out.
+  func windowAttributes(
+    kernelShape: [Int]?, strides: [Int]?, dilations: [Int]?
+  ) -> [String: ONNXAttribute?] {
+    [
+      "auto_pad": .choice(autoPad, default: .notSet),
+      "kernel_shape": kernelShape.map(ONNXAttribute.ints),
+      "pads": pads.map(ONNXAttribute.ints),
+      "strides": strides.map(ONNXAttribute.ints),
+      "dilations": dilations.map(ONNXAttribute.ints),
+    ]
+  }
+}

@@ -16,3 +16,14 @@ extension ConvTranspose: ONNXImportable {
     return op
   }
 }
+
+extension ConvTranspose: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    var attributes = windowAttributes(
+      kernelShape: kernelShape, strides: strides, dilations: dilations)
+    attributes["group"] = .int(group, default: 1)
+    attributes["output_padding"] = outputPadding.map(ONNXAttribute.ints)
+    attributes["output_shape"] = outputShape.map(ONNXAttribute.ints)
+    return [context.onnxNode(attributes: attributes)]
+  }
+}

@@ -12,3 +12,10 @@ extension Dropout: ONNXImportable {
     return Dropout(seed: try node.int("seed"))
   }
 }
+
+extension Dropout: ONNXExportable {
+  /// ratio and training_mode are inputs at every opset written (since 12).
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode(attributes: ["seed": seed.map(ONNXAttribute.int)])]
+  }
+}

@@ -9,3 +9,9 @@ extension Einsum: ONNXImportable {
     return Einsum(equation: equation)
   }
 }
+
+extension Einsum: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode(["equation": .string(equation)])]
+  }
+}

@@ -5,3 +5,9 @@ extension Elu: ONNXImportable {
     Elu(alpha: try node.float("alpha", default: 1))
   }
 }
+
+extension Elu: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode(attributes: ["alpha": .float(alpha, default: 1)])]
+  }
+}

@@ -1,3 +1,3 @@
 import GraftIR
 
-extension Expand: AttributeFreeONNXImportable {}
+extension Expand: AttributeFreeONNXImportable, ONNXExportable {}

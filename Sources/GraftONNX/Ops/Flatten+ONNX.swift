@@ -5,3 +5,9 @@ extension Flatten: ONNXImportable {
     Flatten(axis: try node.int("axis", default: 1))
   }
 }
+
+extension Flatten: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode(attributes: ["axis": .int(axis, default: 1)])]
+  }
+}

@@ -5,3 +5,9 @@ extension Gather: ONNXImportable {
     Gather(axis: try node.int("axis", default: 0))
   }
 }
+
+extension Gather: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode(attributes: ["axis": .int(axis, default: 0)])]
+  }
+}

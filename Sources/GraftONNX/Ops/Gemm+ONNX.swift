@@ -11,3 +11,14 @@ extension Gemm: ONNXImportable {
       transB: try node.flag("transB"))
   }
 }
+
+extension Gemm: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [
+      context.onnxNode(attributes: [
+        "alpha": .float(alpha, default: 1), "beta": .float(beta, default: 1),
+        "transA": .flag(transA), "transB": .flag(transB),
+      ])
+    ]
+  }
+}

@@ -1,3 +1,3 @@
 import GraftIR
 
-extension GlobalAveragePool: AttributeFreeONNXImportable {}
+extension GlobalAveragePool: AttributeFreeONNXImportable, ONNXExportable {}

@@ -1,3 +1,3 @@
 import GraftIR
 
-extension GlobalMaxPool: AttributeFreeONNXImportable {}
+extension GlobalMaxPool: AttributeFreeONNXImportable, ONNXExportable {}

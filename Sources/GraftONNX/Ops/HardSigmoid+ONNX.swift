@@ -6,3 +6,13 @@ extension HardSigmoid: ONNXImportable {
       alpha: try node.float("alpha", default: 0.2), beta: try node.float("beta", default: 0.5))
   }
 }
+
+extension HardSigmoid: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [
+      context.onnxNode(attributes: [
+        "alpha": .float(alpha, default: 0.2), "beta": .float(beta, default: 0.5),
+      ])
+    ]
+  }
+}

@@ -1,3 +1,3 @@
 import GraftIR
 
-extension Identity: AttributeFreeONNXImportable {}
+extension Identity: AttributeFreeONNXImportable, ONNXExportable {}

@@ -13,3 +13,14 @@ extension LRN: ONNXImportable {
       bias: try node.float("bias", default: 1.0))
   }
 }
+
+extension LRN: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [
+      context.onnxNode(attributes: [
+        "size": .int(size), "alpha": .float(alpha, default: 0.0001),
+        "beta": .float(beta, default: 0.75), "bias": .float(bias, default: 1),
+      ])
+    ]
+  }
+}

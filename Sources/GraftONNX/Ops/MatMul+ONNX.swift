@@ -1,3 +1,3 @@
 import GraftIR
 
-extension MatMul: AttributeFreeONNXImportable {}
+extension MatMul: AttributeFreeONNXImportable, ONNXExportable {}

@@ -18,3 +18,11 @@ extension MaxPool: ONNXImportable {
     return op
   }
 }
+
+extension MaxPool: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    var attributes = poolingAttributes
+    attributes["storage_order"] = .int(storageOrder, default: 0)
+    return [context.onnxNode(attributes: attributes)]
+  }
+}

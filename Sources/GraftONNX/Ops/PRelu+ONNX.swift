@@ -1,4 +1,4 @@
 import GraftIR
 
 // PRelu-7 made the slope broadcast unidirectionally; opset 6's stricter slope shapes are a subset.
-extension PRelu: AttributeFreeONNXImportable {}
+extension PRelu: AttributeFreeONNXImportable, ONNXExportable {}

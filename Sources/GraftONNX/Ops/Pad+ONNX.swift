@@ -21,3 +21,31 @@ extension Pad: ONNXImportable {
     return op
   }
 }
+
+extension Pad: ONNXExportable {
+  /// `wrap` arrived in opset 19 and the axes input in opset 18; before, constant axes and pads
+  /// over an input of known rank are written as pads for every axis (zeros on the others).
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    try context.requireOpset(19, for: "Pad mode 'wrap'", when: mode == .wrap)
+    let attributes: [String: ONNXAttribute?] = ["mode": .choice(mode, default: .constant)]
+    guard context.opset < 18, context.hasInput(3) else {
+      return [context.onnxNode(attributes: attributes)]
+    }
+    guard let axes = context.constantIntegers(3), let pads = context.constantIntegers(1),
+      let rank = context.inputType(0)?.rank
+    else {
+      throw context.unsupported(
+        "Pad with axes before opset 18 needs constant axes and pads and a known rank; use "
+          + "--opset 18 or newer")
+    }
+    var full = Array(repeating: 0, count: 2 * rank)
+    for (index, axis) in axes.enumerated() {
+      let axis = try ShapeRules.axis(axis, rank: rank)
+      full[axis] = pads[index]
+      full[axis + rank] = pads[index + axes.count]
+    }
+    var inputs = Array(context.node.inputs[..<3])
+    inputs[1] = context.integers(full, role: "pads")
+    return [context.onnxNode(attributes: attributes, inputs: inputs)]
+  }
+}

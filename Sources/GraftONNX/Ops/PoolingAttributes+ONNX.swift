@@ -22,3 +22,13 @@ struct PoolingAttributes {
     strides = try node.ints("strides")
   }
 }
+
+extension PoolingOperator {
+  /// The attributes MaxPool and AveragePool share, with ONNX names; the defaults left out.
+  var poolingAttributes: [String: ONNXAttribute?] {
+    var attributes = windowAttributes(
+      kernelShape: kernelShape, strides: strides, dilations: dilations)
+    attributes["ceil_mode"] = .flag(ceilMode)
+    return attributes
+  }
+}

@@ -1,3 +1,3 @@
 import GraftIR
 
-extension RangeOp: AttributeFreeONNXImportable {}
+extension RangeOp: AttributeFreeONNXImportable, ONNXExportable {}

@@ -21,8 +21,29 @@ extension ONNXImportable where Self: ReductionOperator {
   }
 }
 
-extension ReduceMean: ONNXImportable {}
-extension ReduceSum: ONNXImportable {}
-extension ReduceMax: ONNXImportable {}
-extension ReduceMin: ONNXImportable {}
-extension ReduceL2: ONNXImportable {}
+extension ReduceMean: ONNXImportable, ONNXExportable {}
+extension ReduceSum: ONNXImportable, ONNXExportable {}
+extension ReduceMax: ONNXImportable, ONNXExportable {}
+extension ReduceMin: ONNXImportable, ONNXExportable {}
+extension ReduceL2: ONNXImportable, ONNXExportable {}
+
+extension ONNXExportable where Self: ReductionOperator {
+  /// Before the opset that made `axes` an input (13 for ReduceSum, 18 for the others) a constant
+  /// axes input goes back into the attribute, and `noop_with_empty_axes` does not exist: it can
+  /// only be left out where axes are given.
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    let axesBecameInput = Self.self == ReduceSum.self ? 13 : 18
+    var attributes: [String: ONNXAttribute?] = ["keepdims": .flag(keepdims, default: true)]
+    guard context.opset < axesBecameInput else {
+      attributes["noop_with_empty_axes"] = .flag(noopWithEmptyAxes)
+      return [context.onnxNode(attributes: attributes)]
+    }
+    let axes =
+      try context.attributeEraIntegers(1, name: "axes", becameInput: axesBecameInput) ?? []
+    try context.requireOpset(
+      axesBecameInput, for: "noop_with_empty_axes = 1 without axes",
+      when: noopWithEmptyAxes && axes.isEmpty)
+    if !axes.isEmpty { attributes["axes"] = .ints(axes) }
+    return [context.onnxNode(attributes: attributes, inputs: [context.node.inputs[0]])]
+  }
+}

@@ -9,3 +9,17 @@ extension Reshape: ONNXImportable {
     return Reshape(allowzero: allowzero == 1)
   }
 }
+
+extension Reshape: ONNXExportable {
+  /// Before opset 14 `allowzero = 1` can only be left out when the shape is a constant without
+  /// zeros, where it changes nothing.
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    let zerosMatter = allowzero && context.constantIntegers(1).map { $0.contains(0) } ?? true
+    try context.requireOpset(
+      14, for: "Reshape with allowzero = 1 and a shape that may hold 0", when: zerosMatter)
+    let attributes: [String: ONNXAttribute?] = [
+      "allowzero": .flag(allowzero && context.opset >= 14)
+    ]
+    return [context.onnxNode(attributes: attributes)]
+  }
+}

@@ -29,3 +29,36 @@ extension Resize: ONNXImportable {
     return op
   }
 }
+
+extension Resize: ONNXExportable {
+  /// `antialias`, `axes` and `keep_aspect_ratio_policy` arrived in opset 18 and the
+  /// `half_pixel_symmetric` mode in opset 19; `tf_half_pixel_for_nn` existed only in opset 11.
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    if coordinateTransformationMode == .tfHalfPixelForNN {
+      throw context.unsupported(
+        "coordinate_transformation_mode tf_half_pixel_for_nn exists only in opset 11")
+    }
+    try context.requireOpset(18, for: "Resize with antialias", when: antialias)
+    try context.requireOpset(18, for: "Resize with axes", when: axes != nil)
+    try context.requireOpset(
+      18, for: "keep_aspect_ratio_policy \(keepAspectRatioPolicy.rawValue)",
+      when: keepAspectRatioPolicy != .stretch)
+    try context.requireOpset(
+      19, for: "coordinate_transformation_mode half_pixel_symmetric",
+      when: coordinateTransformationMode == .halfPixelSymmetric)
+    return [
+      context.onnxNode(attributes: [
+        "antialias": .flag(antialias),
+        "axes": axes.map(ONNXAttribute.ints),
+        "coordinate_transformation_mode": .choice(
+          coordinateTransformationMode, default: .halfPixel),
+        "cubic_coeff_a": .float(cubicCoeffA, default: -0.75),
+        "exclude_outside": .flag(excludeOutside),
+        "extrapolation_value": .float(extrapolationValue, default: 0),
+        "keep_aspect_ratio_policy": .choice(keepAspectRatioPolicy, default: .stretch),
+        "mode": .choice(mode, default: .nearest),
+        "nearest_mode": .choice(nearestMode, default: .roundPreferFloor),
+      ])
+    ]
+  }
+}

@@ -1,3 +1,3 @@
 import GraftIR
 
-extension Size: AttributeFreeONNXImportable {}
+extension Size: AttributeFreeONNXImportable, ONNXExportable {}

@@ -26,3 +26,10 @@ extension SliceOp: ONNXImportable {
     return SliceOp()
   }
 }
+
+extension SliceOp: ONNXExportable {
+  /// starts, ends, axes and steps are inputs at every opset written (since 10).
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode()]
+  }
+}

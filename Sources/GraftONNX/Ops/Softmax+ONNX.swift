@@ -11,5 +11,26 @@ extension ONNXImportable where Self: SoftmaxFamilyOperator {
   }
 }
 
-extension Softmax: ONNXImportable {}
-extension LogSoftmax: ONNXImportable {}
+extension Softmax: ONNXImportable, ONNXExportable {}
+extension LogSoftmax: ONNXImportable, ONNXExportable {}
+
+extension ONNXExportable where Self: SoftmaxFamilyOperator {
+  /// `coerceTo2D` (the meaning before opset 13, normalising jointly over `axis…`) is written as
+  /// Flatten at `axis`, the op over the last axis, and a Reshape back to X's shape; it is the
+  /// plain op when `axis` is known to be the last axis.
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    let rank = context.inputType(0)?.rank
+    let lastAxis = try rank.map { try ShapeRules.axis(axis, rank: $0) == $0 - 1 } ?? false
+    guard coerceTo2D, !lastAxis else {
+      return [context.onnxNode(attributes: ["axis": .int(axis, default: -1)])]
+    }
+    var nodes: [ONNXNode] = []
+    let x = context.node.inputs[0]
+    let flat = context.emit("Flatten", [x], into: &nodes, attributes: ["axis": .int(axis)])
+    let normalized = context.emit(Self.opType, [flat], into: &nodes)
+    let shape = context.emit("Shape", [x], into: &nodes)
+    _ = context.emit(
+      "Reshape", [normalized, shape], into: &nodes, output: context.node.outputs[0])
+    return nodes
+  }
+}

@@ -18,3 +18,25 @@ extension Split: ONNXImportable {
     return Split(axis: axis, numOutputs: numOutputs)
   }
 }
+
+extension Split: ONNXExportable {
+  /// Without the split input, opset 18 on writes `num_outputs` (the number of outputs). Opset 13
+  /// has no `num_outputs` and cuts into equal parts only: an axis of known size that does not
+  /// divide evenly gets its part lengths as a constant split input.
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    var attributes: [String: ONNXAttribute?] = ["axis": .int(axis, default: 0)]
+    var inputs = context.node.inputs
+    let count = context.node.outputs.count
+    let equalParts = !context.hasInput(1)
+    if equalParts, context.opset >= 18 {
+      attributes["num_outputs"] = .int(count)
+    } else if equalParts, let shape = context.inputType(0)?.shape,
+      let size = shape[try ShapeRules.axis(axis, rank: shape.count)].value, size % count != 0
+    {
+      let part = (size + count - 1) / count
+      let lengths = Array(repeating: part, count: count - 1) + [size - part * (count - 1)]
+      inputs = [inputs[0], context.integers(lengths, role: "split")]
+    }
+    return [context.onnxNode(attributes: attributes, inputs: inputs)]
+  }
+}

@@ -8,3 +8,10 @@ extension Squeeze: ONNXImportable {
     return Squeeze()
   }
 }
+
+extension Squeeze: ONNXExportable {
+  /// axes is an input at every opset written (since 13).
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode()]
+  }
+}

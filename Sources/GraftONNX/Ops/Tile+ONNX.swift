@@ -1,3 +1,3 @@
 import GraftIR
 
-extension Tile: AttributeFreeONNXImportable {}
+extension Tile: AttributeFreeONNXImportable, ONNXExportable {}

@@ -5,3 +5,9 @@ extension Transpose: ONNXImportable {
     Transpose(perm: try node.ints("perm"))
   }
 }
+
+extension Transpose: ONNXExportable {
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode(attributes: ["perm": perm.map(ONNXAttribute.ints)])]
+  }
+}

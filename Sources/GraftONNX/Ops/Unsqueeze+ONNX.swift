@@ -7,3 +7,10 @@ extension Unsqueeze: ONNXImportable {
     return Unsqueeze()
   }
 }
+
+extension Unsqueeze: ONNXExportable {
+  /// axes is an input at every opset written (since 13).
+  public func toONNX(_ context: inout ONNXExportContext) throws -> [ONNXNode] {
+    [context.onnxNode()]
+  }
+}

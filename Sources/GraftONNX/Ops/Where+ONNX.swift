@@ -1,3 +1,3 @@
 import GraftIR
 
-extension Where: AttributeFreeONNXImportable {}
+extension Where: AttributeFreeONNXImportable, ONNXExportable {}
