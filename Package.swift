@@ -58,6 +58,7 @@ let package = Package(
     .testTarget(name: "GraftHDF5Tests", dependencies: ["GraftHDF5", "GraftIR"]),
     .testTarget(
       name: "GraftKerasTests", dependencies: ["GraftKeras", "GraftIR", "GraftRuntime", "GraftData"]),
+    .testTarget(name: "GraftTests", dependencies: ["Graft", "GraftONNX"]),
     .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI", "GraftData"]),
   ]
 )

@@ -124,7 +124,7 @@ public struct ModelInspection: Sendable, Encodable {
     ops = histogram.map { OpCount(op: $0, count: $1) }.sorted {
       ($0.count, $1.op) > ($1.count, $0.op)
     }
-    parameters = graph.constants.values.filter(\.dtype.isFloatingPoint).reduce(0) { $0 + $1.count }
+    parameters = graph.parameterCount
     parameterBytes = graph.constants.values.reduce(0) { $0 + $1.buffer.byteCount }
     flopsPerSample = Self.flopsPerSample(graph)
     var viewsOfValue: [String: [String]] = [:]

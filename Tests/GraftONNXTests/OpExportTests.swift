@@ -250,18 +250,6 @@ private let exportCases: [ExportCase] = {
   return cases
 }()
 
-/// Whether two ops are the same: equal when Hashable, else (Constant, ConstantOfShape) the same
-/// value.
-private func same(_ a: any Operator, _ b: any Operator) -> Bool {
-  if let a = a as? any Hashable, let b = b as? any Hashable {
-    return AnyHashable(a) == AnyHashable(b)
-  }
-  let values = [a, b].map { ($0 as? Constant)?.value ?? ($0 as? ConstantOfShape)?.value }
-  guard let first = values[0], let second = values[1] else { return false }
-  return first.dtype == second.dtype && first.shape == second.shape
-    && first.doubles() == second.doubles()
-}
-
 @Test func everyIROperatorHasAnExportCase() {
   let covered = Set(exportCases.map { $0.op.opType })
   let missing = allOperatorTypes.map { $0.opType }.filter { !covered.contains($0) }
@@ -296,7 +284,7 @@ func exportedNodeReimportsAsTheSameOp(test: ExportCase, opset: Int) throws {
   #expect(node.outputs == original.outputs)
   let importer = try #require(ONNXOperators.importer(for: node.opType))
   let op = try importer(&node)
-  #expect(same(op, original.op), "\(op) is not \(original.op)")
+  #expect(operatorsEqual(op, original.op), "\(op) is not \(original.op)")
   // Inputs keep their names, except attribute-era ones, which import as new equal constants.
   #expect(node.inputs.count == original.inputs.count)
   for (imported, name) in zip(node.inputs, original.inputs) where imported != name {

@@ -139,3 +139,18 @@ public struct UnsupportedOperator: Operator, Hashable {
 
   public func flops(_ context: InferenceContext, outputs: [ValueType]) -> Int? { nil }
 }
+
+/// Whether two operators are the same op with the same attributes: `==` for Hashable ops, and for
+/// `Constant` and `ConstantOfShape` (whose tensors are not Hashable) the same type, shape and values.
+/// Round-trip checks compare graphs with it.
+public func operatorsEqual(_ a: any Operator, _ b: any Operator) -> Bool {
+  if let a = a as? any Hashable, let b = b as? any Hashable {
+    return AnyHashable(a) == AnyHashable(b)
+  }
+  let values = [a, b].map { ($0 as? Constant)?.value ?? ($0 as? ConstantOfShape)?.value }
+  guard type(of: a) == type(of: b), let first = values[0], let second = values[1] else {
+    return false
+  }
+  return first.dtype == second.dtype && first.shape == second.shape
+    && first.doubles() == second.doubles()
+}

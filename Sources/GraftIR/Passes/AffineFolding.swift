@@ -138,17 +138,22 @@ extension Graph {
     switch kind {
     case .convolution:
       guard weight.shape.count >= 3 else { return nil }
-      return AffineLayout(kind: kind, dtype: weight.dtype, axis: 1, rank: weight.shape.count, channels: weight.shape[0])
+      return AffineLayout(
+        kind: kind, dtype: weight.dtype, axis: 1, rank: weight.shape.count,
+        channels: weight.shape[0])
     case .gemm:
       guard weight.shape.count == 2, let gemm = node.op as? Gemm,
         (constants[node.inputs.count > 2 ? node.inputs[2] : ""]?.shape.count ?? 0) <= 2
       else { return nil }
-      return AffineLayout(kind: kind, dtype: weight.dtype, axis: 1, rank: 2, channels: weight.shape[gemm.transB ? 0 : 1])
+      return AffineLayout(
+        kind: kind, dtype: weight.dtype, axis: 1, rank: 2,
+        channels: weight.shape[gemm.transB ? 0 : 1])
     case .matMul:
       guard weight.shape.count == 2, let rank = type(of: node.outputs[0])?.rank, rank >= 1 else {
         return nil
       }
-      return AffineLayout(kind: kind, dtype: weight.dtype, axis: rank - 1, rank: rank, channels: weight.shape[1])
+      return AffineLayout(
+        kind: kind, dtype: weight.dtype, axis: rank - 1, rank: rank, channels: weight.shape[1])
     }
   }
 

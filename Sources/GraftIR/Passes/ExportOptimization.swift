@@ -18,6 +18,13 @@ public struct OptimizationPasses: OptionSet, Sendable, Hashable {
   /// `removeDeadNodes()`: nodes, constants and inputs no output needs removed.
   public static let deadNodeRemoval = OptimizationPasses(rawValue: 1 << 5)
 
+  /// Each pass by the name `graft convert --disable-pass` and the report use.
+  public static let named: [String: OptimizationPasses] = [
+    "constant-folding": .constantFolding, "batchnorm-folding": .batchNormFolding,
+    "transposes": .transposeOptimization, "identities": .identityRemoval,
+    "pad-folding": .padFolding, "dead-nodes": .deadNodeRemoval,
+  ]
+
   public static let all: OptimizationPasses = [
     .constantFolding, .batchNormFolding, .transposeOptimization, .identityRemoval, .padFolding,
     .deadNodeRemoval,
@@ -29,7 +36,7 @@ public struct OptimizationReport: Sendable, Equatable {
   /// Nodes per op type before and after.
   public var opsBefore: [String: Int]
   public var opsAfter: [String: Int]
-  /// Nodes each pass removed over all rounds, by pass name (`"transposeOptimization"`, …).
+  /// Nodes each pass removed over all rounds, by pass name (see `OptimizationPasses.named`).
   public var nodesRemoved: [String: Int]
   /// Elements of the floating-point constants before and after.
   public var parametersBefore: Int
@@ -69,14 +76,14 @@ extension Graph {
         if try body() > 0 { changed = true }
         removed[name, default: 0] += before - nodes.count
       }
-      try run(.constantFolding, "constantFolding") { try foldConstants() }
-      run(.identityRemoval, "identityRemoval") { removeIdentities() }
-      try run(.transposeOptimization, "transposeOptimization") { try optimizeTransposes() }
-      try run(.batchNormFolding, "batchNormFolding") {
+      try run(.constantFolding, "constant-folding") { try foldConstants() }
+      run(.identityRemoval, "identities") { removeIdentities() }
+      try run(.transposeOptimization, "transposes") { try optimizeTransposes() }
+      try run(.batchNormFolding, "batchnorm-folding") {
         try foldAffineIntoConvolutions() + foldAffineIntoMatrixProducts()
       }
-      try run(.padFolding, "padFolding") { try foldPadsIntoConvolutions() }
-      run(.deadNodeRemoval, "deadNodeRemoval") { removeDeadNodes() }
+      try run(.padFolding, "pad-folding") { try foldPadsIntoConvolutions() }
+      run(.deadNodeRemoval, "dead-nodes") { removeDeadNodes() }
     }
     placeActivationsAfterConvolutions()
     try inferTypes()

@@ -62,7 +62,9 @@ extension Graph {
     }
     var readers: [String: [Int]] = [:]
     for (reader, node) in nodes.enumerated() {
-      for input in Set(node.inputs) where !input.isEmpty { readers[input, default: []].append(reader) }
+      for input in Set(node.inputs) where !input.isEmpty {
+        readers[input, default: []].append(reader)
+      }
     }
     if perm == [1, 0], foldIntoMatrixProducts(at: index, readers: readers[node.outputs[0]] ?? []) {
       return true
@@ -103,7 +105,8 @@ extension Graph {
       changed = true
     }
     let stillRead =
-      nodes.contains { $0.inputs.contains(transposed) } || outputs.contains { $0.name == transposed }
+      nodes.contains { $0.inputs.contains(transposed) }
+      || outputs.contains { $0.name == transposed }
     if changed && !stillRead { nodes.remove(at: index) }
     return changed
   }
@@ -171,8 +174,7 @@ extension Graph {
   /// join. Transposes reading region values compose with the perm. The cost: each absorbed
   /// Transpose no longer read elsewhere, and each composed Transpose that becomes the identity,
   /// is removed; each member output still needed in the original layout adds a Transpose back.
-  private func sinking(from seed: Int, perm: [Int], readers: [String: [Int]]) -> TransposeSinking?
-  {
+  private func sinking(from seed: Int, perm: [Int], readers: [String: [Int]]) -> TransposeSinking? {
     var plan = TransposeSinking(perm: perm)
     let producer = producers
     var pending: [String] = []
