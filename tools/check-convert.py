@@ -2,19 +2,19 @@
 
 Cases: each fixtures/onnx/<name>/model.onnx and each fixtures/keras/<name>/k2|k3 model (loaded as
 its fixture.json says, with --config for the weights-only files) is converted at the default
-opset (17); a few (OPSET_VARIANTS) also at opsets 13 and 21; every Keras model also with
---inputs-as-nchw, fed its input transposed to channels-first. fixtures/bad_onnx and
+opset (17, or an ONNX source's own when newer); a few (OPSET_VARIANTS) also with --opset 13 and
+--opset 21; every Keras model also with --inputs-as-nchw, fed its input transposed to channels-first. fixtures/bad_onnx and
 fixtures/keras/bad are bad-input fixtures and are not cases. Each converted file must
-- name the requested opset for the default domain and pass
+- name the expected opset for the default domain and pass
   onnx.checker.check_model(model, full_check=True);
 - run in onnxruntime on the fixture's inputs and give every reference output (same count, shape
   and dtype) within 1e-4 * max(1, max|reference|) as tools/check-keras-applications.py compares
   (integer and boolean outputs exactly);
-- for a Keras model, contain no Transpose but at most one per graph input reading it directly
-  (the NHWC interface; none at all with --inputs-as-nchw, whose input is already NCHW): layout is
-  folded into the weights, so any other Transpose is a bug (see DESIGN.md).
-unsupported_ops (com.microsoft and TopK ops amid supported ones) may be refused instead, with an
-`error:` naming the unsupported ops. One line per case: PASS/FAIL, max diff, tolerance, node and
+- for a Keras model, contain no Transpose but at most one per graph input converting its layout
+  (see `transposes`; none on an image input with --inputs-as-nchw, which is already NCHW): layout
+  is folded into the weights, so any other Transpose is a bug (see DESIGN.md).
+The cases in MAY_REFUSE may be refused instead, with an `error:` naming what cannot be written
+(unsupported_ops' com.microsoft and TopK ops; opset-18 Resize attributes at --opset 13). One line per case: PASS/FAIL, max diff, tolerance, node and
 Transpose counts; then a summary; exits 1 if anything fails.
 Run through tools/check-convert, which builds Graft in release mode.
 """
@@ -36,41 +36,48 @@ applications = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(applications)
 
 DEFAULT_OPSET = 17
+NEWEST_OPSET = 21
 # Fixtures also converted at opsets 13 and 21: axes as inputs or attributes (Squeeze, Reduce*),
 # Resize and Pad spellings, ops newer than 13 (HardSwish, LayerNormalization, Gelu).
 OPSET_VARIANTS = {"onnx/resnet_keras", "onnx/efficientnet_style", "onnx/convtranspose_resize",
                   "onnx/single_ops_opset13", "onnx/single_ops_opset18", "onnx/single_ops_opset20",
                   "keras/mobilenetv3/k3", "keras/efficientnet/k2", "keras/resnet/k3",
                   "keras/text/k2"}
-# Fixtures whose ops Graft does not support: a refusal that names them passes.
-MAY_REFUSE = {"onnx/unsupported_ops": ("TopK", "FusedMatMul")}
+# Cases (fixture, --opset) Graft cannot convert: a refusal naming what it cannot write passes.
+MAY_REFUSE = {("onnx/unsupported_ops", None): ("TopK", "FusedMatMul", "NonMaxSuppression"),
+              ("onnx/single_ops_opset18", 13): ("antialias needs opset 18",
+                                                "axes needs opset 18")}
 
 
 class Case:
     """One conversion: the source file (and --config), the options, the arrays to compare."""
 
-    def __init__(self, fixture, source, config, opset, nchw, inputs, outputs, keras):
+    def __init__(self, fixture, source, config, opsets, nchw, inputs, outputs, keras):
         self.fixture, self.source, self.config = fixture, source, config
-        self.opset, self.nchw, self.keras = opset, nchw, keras
+        (self.requested, self.opset), self.nchw, self.keras = opsets, nchw, keras
         self.inputs, self.outputs = inputs, outputs
 
     @property
     def label(self):
-        return f"{self.fixture} opset {self.opset}" + (" nchw" if self.nchw else "")
+        opset = f"--opset {self.requested}" if self.requested else f"opset {self.opset}"
+        return f"{self.fixture} {opset}" + (" nchw" if self.nchw else "")
 
     def arguments(self, output):
         arguments = ["convert", self.source, output]
         if self.config:
             arguments += ["--config", self.config]
-        if self.opset != DEFAULT_OPSET:
-            arguments += ["--opset", str(self.opset)]
+        if self.requested:
+            arguments += ["--opset", str(self.requested)]
         if self.nchw:
             arguments.append("--inputs-as-nchw")
         return arguments
 
 
-def opsets(fixture):
-    return [DEFAULT_OPSET, 13, 21] if fixture in OPSET_VARIANTS else [DEFAULT_OPSET]
+def opsets(fixture, source_opset=0):
+    """(--opset given or None, the opset expected in the result) for each conversion."""
+    default = min(NEWEST_OPSET, max(DEFAULT_OPSET, source_opset))
+    variants = [(13, 13), (21, 21)] if fixture in OPSET_VARIANTS else []
+    return [(None, default)] + variants
 
 
 def numbered(folder, stem, count=None):
@@ -81,6 +88,8 @@ def numbered(folder, stem, count=None):
 
 
 def onnx_cases():
+    import onnx
+
     cases = []
     for folder in sorted(glob.glob(os.path.join(ROOT, "fixtures", "onnx", "*", ""))):
         folder = folder.rstrip("/")
@@ -92,8 +101,9 @@ def onnx_cases():
         fixture = "onnx/" + os.path.basename(folder)
         inputs = numbered(folder, "input", len(types["inputs"]))
         outputs = numbered(folder, "output", len(types["outputs"]))
-        cases += [Case(fixture, model, None, opset, False, inputs, outputs, False)
-                  for opset in opsets(fixture)]
+        source_opset = default_opset(onnx.load(model, load_external_data=False))
+        cases += [Case(fixture, model, None, pair, False, inputs, outputs, False)
+                  for pair in opsets(fixture, source_opset)]
     return cases
 
 
@@ -108,9 +118,9 @@ def keras_cases():
         source = os.path.join(folder, fixture_json["model"])
         config = fixture_json["config"] and os.path.join(folder, fixture_json["config"])
         inputs, outputs = numbered(folder, "input"), numbered(folder, "output")
-        for opset in opsets(fixture):
+        for pair in opsets(fixture):
             for nchw in (False, True):
-                cases.append(Case(fixture, source, config, opset, nchw, inputs, outputs, True))
+                cases.append(Case(fixture, source, config, pair, nchw, inputs, outputs, True))
     return cases
 
 
@@ -119,19 +129,28 @@ def channels_first(array):
     return np.moveaxis(array, -1, 1) if array.ndim >= 3 else array
 
 
-def transposes(model):
-    """(every Transpose node, those that are not the single one reading a graph input)."""
+def transposes(model, nchw=False):
+    """(every Transpose node, the misplaced ones): all but one per graph input that converts its
+    layout, reading either the input itself (not with --inputs-as-nchw, whose input is already
+    NCHW) or an embedding lookup of it (a Gather by the input's tokens, whose [N, L, C] result a
+    Conv1D needs as [N, C, L]: no weight can absorb that Transpose)."""
     graph_inputs = {value.name for value in model.graph.input}
+    lookups = {node.output[0]: node.input[1] for node in model.graph.node
+               if node.op_type == "Gather" and node.input[1] in graph_inputs}
     nodes = [node for node in model.graph.node if node.op_type == "Transpose"]
-    readers = [node.input[0] for node in nodes]
-    misplaced = [node for node in nodes
-                 if node.input[0] not in graph_inputs or readers.count(node.input[0]) > 1]
+    converted = []
+    for node in nodes:
+        source = lookups.get(node.input[0]) or (None if nchw else node.input[0])
+        converted.append(source if source in graph_inputs else None)
+    misplaced = [node for node, source in zip(nodes, converted)
+                 if source is None or converted.count(source) > 1]
     return nodes, misplaced
 
 
 def default_opset(model):
+    """The model's default-domain opset (0 when it imports none)."""
     return next((entry.version for entry in model.opset_import if entry.domain in ("", "ai.onnx")),
-                None)
+                0)
 
 
 def run_onnxruntime(path, inputs):
@@ -156,13 +175,13 @@ def check(graft, case, folder):
     result = subprocess.run([graft, *case.arguments(output)], capture_output=True, text=True)
     if result.returncode != 0:
         error = (result.stderr + result.stdout).strip() or f"exit status {result.returncode}"
-        names = MAY_REFUSE.get(case.fixture, ())
+        names = MAY_REFUSE.get((case.fixture, case.requested), ())
         refused = names and error.startswith("error:") and all(n in error for n in names)
         return bool(refused), ("refused as expected: " if refused else "refused: ") + error, \
             None, None, None, None
     model = onnx.load(output)
     nodes = len(model.graph.node)
-    every, misplaced = transposes(model)
+    every, misplaced = transposes(model, case.nchw)
     facts = (nodes, len(every))
     if default_opset(model) != case.opset:
         return False, f"default-domain opset {default_opset(model)}", None, None, *facts
@@ -171,6 +190,13 @@ def check(graft, case, folder):
     except Exception as error:  # onnx raises several checker and inference error types
         return False, f"onnx checker: {error}", None, None, *facts
     inputs = [channels_first(x) if case.nchw else x for x in case.inputs]
+    for value, array in zip(model.graph.input, inputs):
+        dims = [d.dim_value or d.dim_param or "?" for d in value.type.tensor_type.shape.dim]
+        if len(dims) != array.ndim or any(isinstance(d, int) and d != n
+                                          for d, n in zip(dims, array.shape)):
+            layout = " (channels first)" if case.nchw and array.ndim >= 3 else ""
+            return False, (f"input '{value.name}' is declared {dims}, the fixture's input"
+                           f"{layout} is {list(array.shape)}"), None, None, *facts
     try:
         values = run_onnxruntime(output, inputs)
     except Exception as error:  # onnxruntime's errors have no common public base class
@@ -189,9 +215,8 @@ def check(graft, case, folder):
             problems.append(f"output {index} has shape {value.shape}, expected {reference.shape}")
         elif not passed:
             problems.append(f"output {index} differs by {difference:.3g}")
-    offending = every if case.nchw else misplaced
-    if case.keras and offending:
-        names = [node.name or node.output[0] for node in offending]
+    if case.keras and misplaced:
+        names = [node.name or node.output[0] for node in misplaced]
         problems.append(f"Transposes off the input: {', '.join(names[:5])}"
                         + (f" and {len(names) - 5} more" if len(names) > 5 else ""))
     return not problems, "; ".join(problems), worst, tolerance, *facts
