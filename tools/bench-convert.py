@@ -1,13 +1,17 @@
 """`graft convert` against tf2onnx on the same Keras files: onnxruntime's speed on each result.
 
-Builds tf-keras MobileNetV2 (alpha 1.0, 224x224) and ResNet-50 with random weights (weights=None,
-seed 0) and saves them as legacy .h5 in ${GRAFT_CACHE:-~/.cache/graft}/bench-convert/, with
-tf2onnx's conversion of the loaded .h5 (`tf2onnx.convert.from_keras` at opset 17, NHWC input kept),
-once. `graft convert` converts the same .h5 on every run (its time is printed). Both ONNX files
-then run in onnxruntime in the same process, in alternating rounds (--rounds, default 3; the
-machine's speed drifts and alternating exposes both to the same drift), each round a fresh session
-with --threads intra-op threads, one inter-op thread and sequential execution (onnxruntime's
-default), --warmup runs, then --runs timed runs at --batch, as tools/bench.py times onnxruntime.
+Builds tf-keras MobileNetV2 (alpha 1.0, 224x224) and ResNet-50 with random but sane weights
+(weights=None, seed 0, then fixtures/keras/common.py's `randomize` as
+tools/check-keras-applications.py does) and the 1000 logits as output (classifier_activation=None:
+a softmax over 1000 classes of random weights gives values near 1e-3 whatever the input, which
+the comparison below could not tell apart), saves them as legacy .h5 in
+${GRAFT_CACHE:-~/.cache/graft}/bench-convert/ with tf2onnx's conversion of the loaded .h5
+(`tf2onnx.convert.from_keras` at opset 17, NHWC input kept), once. `graft convert` converts the
+same .h5 on every run (its time is printed). Both ONNX files then run in onnxruntime in the same
+process, in alternating rounds (--rounds, default 3; the machine's speed drifts and alternating
+exposes both to the same drift), each round a fresh session with --threads intra-op threads, one
+inter-op thread and sequential execution (onnxruntime's default), --warmup runs, then --runs
+timed runs at --batch, as tools/bench.py times onnxruntime.
 Prints per model the median images/s of each file, the median of the rounds' ratios graft/tf2onnx
 with the lowest and highest, and each file's node and Transpose counts; the two files' outputs on
 2 random images are compared within 1e-4 * max(1, max|tf2onnx's|). Exits 1 if graft's model has a
@@ -41,6 +45,11 @@ def load_tool(name):
 
 bench = load_tool("bench")
 check_convert = load_tool("check-convert")
+common = check_convert.applications.common
+
+
+def images(count, seed):
+    return np.random.default_rng(seed).uniform(-1, 1, (count, 224, 224, 3)).astype(np.float32)
 
 
 def keras_file(name):
@@ -49,10 +58,13 @@ def keras_file(name):
     if not os.path.exists(path):
         import tf_keras
 
+        tf_keras.utils.disable_interactive_logging()
         os.makedirs(CACHE, exist_ok=True)
         tf_keras.utils.set_random_seed(0)
-        model = getattr(tf_keras.applications, MODELS[name])(weights=None,
-                                                             input_shape=(224, 224, 3))
+        model = getattr(tf_keras.applications, MODELS[name])(
+            weights=None, input_shape=(224, 224, 3), classifier_activation=None)
+        common.randomize(model, np.random.default_rng(0), images(8, 100), tf_keras)
+        common.check_depends_on_input(name, common.predict(model, [images(2, 1)]))
         model.save(path + ".partial.h5")
         os.replace(path + ".partial.h5", path)
     return path
@@ -66,6 +78,7 @@ def tf2onnx_file(name, source):
         import tf_keras
         import tf2onnx
 
+        tf.get_logger().setLevel("ERROR")  # "compiled metrics have yet to be built"
         model = tf_keras.models.load_model(source, compile=False)
         spec = (tf.TensorSpec((None, 224, 224, 3), tf.float32, name="input"),)
         proto, _ = tf2onnx.convert.from_keras(model, input_signature=spec, opset=OPSET)
@@ -98,7 +111,7 @@ def structure(path):
 
 def agreement(reference_path, path):
     """(max abs difference of the outputs on 2 random images, passed) of two ONNX files."""
-    x = np.random.default_rng(1).uniform(-1, 1, (2, 224, 224, 3)).astype(np.float32)
+    x = images(2, 1)
     (reference,) = check_convert.run_onnxruntime(reference_path, [x])
     (value,) = check_convert.run_onnxruntime(path, [x])
     difference, _, passed = check_convert.applications.compare(reference, value)

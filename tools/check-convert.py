@@ -3,19 +3,24 @@
 Cases: each fixtures/onnx/<name>/model.onnx and each fixtures/keras/<name>/k2|k3 model (loaded as
 its fixture.json says, with --config for the weights-only files) is converted at the default
 opset (17, or an ONNX source's own when newer); a few (OPSET_VARIANTS) also with --opset 13 and
---opset 21; every Keras model also with --inputs-as-nchw, fed its input transposed to channels-first. fixtures/bad_onnx and
-fixtures/keras/bad are bad-input fixtures and are not cases. Each converted file must
+--opset 21; every Keras model also with --inputs-as-nchw, fed its input transposed to channels
+first. fixtures/bad_onnx and fixtures/keras/bad are bad-input fixtures and are not cases.
+Each converted file must
 - name the expected opset for the default domain and pass
   onnx.checker.check_model(model, full_check=True);
-- run in onnxruntime on the fixture's inputs and give every reference output (same count, shape
-  and dtype) within 1e-4 * max(1, max|reference|) as tools/check-keras-applications.py compares
-  (integer and boolean outputs exactly);
+- declare the fixture's input shapes and, run in onnxruntime on the fixture's inputs, give every
+  reference output (same count, shape and dtype) within 1e-4 * max(1, max|reference|) as
+  tools/check-keras-applications.py compares (integer and boolean outputs exactly);
 - for a Keras model, contain no Transpose but at most one per graph input converting its layout
-  (see `transposes`; none on an image input with --inputs-as-nchw, which is already NCHW): layout
-  is folded into the weights, so any other Transpose is a bug (see DESIGN.md).
+  and those returning an output in Keras's layout (see `transposes`; none on an image input with
+  --inputs-as-nchw, which is already NCHW): layout is folded into the weights, so any other
+  Transpose is a bug (see DESIGN.md).
+Each fixture with a cuts.json is also converted with --output for each cut (default opset, NHWC)
+and compared with its cut_<i>.npy.
 The cases in MAY_REFUSE may be refused instead, with an `error:` naming what cannot be written
-(unsupported_ops' com.microsoft and TopK ops; opset-18 Resize attributes at --opset 13). One line per case: PASS/FAIL, max diff, tolerance, node and
-Transpose counts; then a summary; exits 1 if anything fails.
+(unsupported_ops' com.microsoft and TopK ops; opset-18 Resize attributes at --opset 13).
+One line per case: PASS/FAIL, max diff, tolerance, node and Transpose counts; then a summary;
+exits 1 if anything fails.
 Run through tools/check-convert, which builds Graft in release mode.
 """
 import argparse
@@ -50,17 +55,21 @@ MAY_REFUSE = {("onnx/unsupported_ops", None): ("TopK", "FusedMatMul", "NonMaxSup
 
 
 class Case:
-    """One conversion: the source file (and --config), the options, the arrays to compare."""
+    """One conversion: the source file (and --config), the options, the arrays to compare.
 
-    def __init__(self, fixture, source, config, opsets, nchw, inputs, outputs, keras):
+    `inputs` maps the source's input names (None for a Keras model's) to arrays, in order;
+    `cuts` are --output names, whose values `outputs` then holds."""
+
+    def __init__(self, fixture, source, config, opsets, nchw, inputs, outputs, keras, cuts=()):
         self.fixture, self.source, self.config = fixture, source, config
         (self.requested, self.opset), self.nchw, self.keras = opsets, nchw, keras
-        self.inputs, self.outputs = inputs, outputs
+        self.inputs, self.outputs, self.cuts = inputs, outputs, cuts
 
     @property
     def label(self):
         opset = f"--opset {self.requested}" if self.requested else f"opset {self.opset}"
-        return f"{self.fixture} {opset}" + (" nchw" if self.nchw else "")
+        return (f"{self.fixture} {opset}" + (" nchw" if self.nchw else "")
+                + (" cuts" if self.cuts else ""))
 
     def arguments(self, output):
         arguments = ["convert", self.source, output]
@@ -70,7 +79,21 @@ class Case:
             arguments += ["--opset", str(self.requested)]
         if self.nchw:
             arguments.append("--inputs-as-nchw")
+        for cut in self.cuts:
+            arguments += ["--output", cut]
         return arguments
+
+    def feed(self, names):
+        """The input arrays for graph inputs `names`: by name when the source's names are known
+        and include them all (a cut model may need fewer), else by position."""
+        arrays = dict(self.inputs)
+        if None not in arrays and all(name in arrays for name in names):
+            chosen = [arrays[name] for name in names]
+        elif len(names) == len(self.inputs):
+            chosen = [array for _, array in self.inputs]
+        else:
+            raise ValueError(f"graph inputs {names}, the fixture has {len(self.inputs)} inputs")
+        return [channels_first(array) if self.nchw else array for array in chosen]
 
 
 def opsets(fixture, source_opset=0):
@@ -78,6 +101,17 @@ def opsets(fixture, source_opset=0):
     default = min(NEWEST_OPSET, max(DEFAULT_OPSET, source_opset))
     variants = [(13, 13), (21, 21)] if fixture in OPSET_VARIANTS else []
     return [(None, default)] + variants
+
+
+def cut_case(fixture, folder, source, config, inputs, keras, pair):
+    """The conversion cut at the fixture's cuts.json names, or None when it has none."""
+    path = os.path.join(folder, "cuts.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        cuts = json.load(f)
+    return Case(fixture, source, config, pair, False, inputs, numbered(folder, "cut", len(cuts)),
+                keras, cuts)
 
 
 def numbered(folder, stem, count=None):
@@ -99,11 +133,15 @@ def onnx_cases():
         with open(os.path.join(folder, "types.json")) as f:
             types = json.load(f)
         fixture = "onnx/" + os.path.basename(folder)
-        inputs = numbered(folder, "input", len(types["inputs"]))
+        inputs = list(zip(types["inputs"], numbered(folder, "input", len(types["inputs"]))))
         outputs = numbered(folder, "output", len(types["outputs"]))
         source_opset = default_opset(onnx.load(model, load_external_data=False))
+        pairs = opsets(fixture, source_opset)
         cases += [Case(fixture, model, None, pair, False, inputs, outputs, False)
-                  for pair in opsets(fixture, source_opset)]
+                  for pair in pairs]
+        cut = cut_case(fixture, folder, model, None, inputs, False, pairs[0])
+        if cut:
+            cases.append(cut)
     return cases
 
 
@@ -117,10 +155,14 @@ def keras_cases():
         fixture = os.path.relpath(folder, os.path.join(ROOT, "fixtures"))
         source = os.path.join(folder, fixture_json["model"])
         config = fixture_json["config"] and os.path.join(folder, fixture_json["config"])
-        inputs, outputs = numbered(folder, "input"), numbered(folder, "output")
+        inputs = [(None, array) for array in numbered(folder, "input")]
+        outputs = numbered(folder, "output")
         for pair in opsets(fixture):
             for nchw in (False, True):
                 cases.append(Case(fixture, source, config, pair, nchw, inputs, outputs, True))
+        cut = cut_case(fixture, folder, source, config, inputs, True, opsets(fixture)[0])
+        if cut:
+            cases.append(cut)
     return cases
 
 
@@ -130,11 +172,23 @@ def channels_first(array):
 
 
 def transposes(model, nchw=False):
-    """(every Transpose node, the misplaced ones): all but one per graph input that converts its
+    """(every Transpose node, the misplaced ones): those that only move axes of size 1 (a
+    Reshape would do), and all others but those writing a graph output, directly or through
+    Flatten and Reshape only (an NCHW feature map returned in Keras's NHWC layout or element
+    order), and one per graph input that converts its
     layout, reading either the input itself (not with --inputs-as-nchw, whose input is already
     NCHW) or an embedding lookup of it (a Gather by the input's tokens, whose [N, L, C] result a
     Conv1D needs as [N, C, L]: no weight can absorb that Transpose)."""
     graph_inputs = {value.name for value in model.graph.input}
+    graph_outputs = {value.name for value in model.graph.output}
+    shapes = inferred_shapes(model)
+
+    def returned(value):
+        readers = [node for node in model.graph.node if value in node.input]
+        return value in graph_outputs or bool(readers) and all(
+            node.op_type in ("Flatten", "Reshape") and returned(node.output[0])
+            for node in readers)
+
     lookups = {node.output[0]: node.input[1] for node in model.graph.node
                if node.op_type == "Gather" and node.input[1] in graph_inputs}
     nodes = [node for node in model.graph.node if node.op_type == "Transpose"]
@@ -143,8 +197,29 @@ def transposes(model, nchw=False):
         source = lookups.get(node.input[0]) or (None if nchw else node.input[0])
         converted.append(source if source in graph_inputs else None)
     misplaced = [node for node, source in zip(nodes, converted)
-                 if source is None or converted.count(source) > 1]
+                 if moves_only_ones(shapes, node) or not returned(node.output[0])
+                 and (source is None or converted.count(source) > 1)]
     return nodes, misplaced
+
+
+def inferred_shapes(model):
+    """{value name: dims (None where unknown)} as onnx's shape inference gives them."""
+    import onnx
+
+    graph = onnx.shape_inference.infer_shapes(model).graph
+    return {value.name: [d.dim_value if d.HasField("dim_value") else None
+                         for d in value.type.tensor_type.shape.dim]
+            for value in [*graph.input, *graph.value_info, *graph.output]}
+
+
+def moves_only_ones(shapes, node):
+    """Whether a Transpose keeps the order of its input's axes longer than 1."""
+    shape = shapes.get(node.input[0])
+    perm = next((list(a.ints) for a in node.attribute if a.name == "perm"), None)
+    if not shape or perm is None:
+        return False
+    kept = [axis for axis in perm if shape[axis] != 1]
+    return kept == sorted(kept)
 
 
 def default_opset(model):
@@ -189,7 +264,10 @@ def check(graft, case, folder):
         onnx.checker.check_model(model, full_check=True)
     except Exception as error:  # onnx raises several checker and inference error types
         return False, f"onnx checker: {error}", None, None, *facts
-    inputs = [channels_first(x) if case.nchw else x for x in case.inputs]
+    try:
+        inputs = case.feed([value.name for value in model.graph.input])
+    except ValueError as error:
+        return False, str(error), None, None, *facts
     for value, array in zip(model.graph.input, inputs):
         dims = [d.dim_value or d.dim_param or "?" for d in value.type.tensor_type.shape.dim]
         if len(dims) != array.ndim or any(isinstance(d, int) and d != n
