@@ -52,8 +52,9 @@ public func convertModel(_ model: Model, to path: String, options: ConversionOpt
   if !options.outputs.isEmpty { source.graph = try source.graph.cut(at: options.outputs) }
   var result = source
   result.graph.views = [:]
-  let permutedInputs = options.inputsAsNCHW ? try result.graph.makeInputsChannelsFirst() : [:]
   let optimization = try result.graph.optimize(options.passes)
+  // After the passes, which move a Transpose behind elementwise preprocessing up to the input.
+  let permutedInputs = options.inputsAsNCHW ? try result.graph.makeInputsChannelsFirst() : [:]
   var export = options.export
   if export.producerVersion.isEmpty { export.producerVersion = graftVersion }
   try ONNXExporter.write(result, to: path, options: export)

@@ -54,7 +54,7 @@ struct ConversionReport: Encodable {
     self.destination = destination
     self.opset = opset
     opsBefore = summary.source.graph.opCounts
-    opsAfter = summary.optimization.opsAfter
+    opsAfter = summary.result.graph.opCounts
     parametersBefore = summary.source.graph.parameterCount
     parametersAfter = summary.optimization.parametersAfter
     removed = summary.optimization.nodesRemoved.filter { $0.value > 0 }

@@ -78,7 +78,9 @@ extension Graph {
       }
       try run(.constantFolding, "constant-folding") { try foldConstants() }
       run(.identityRemoval, "identities") { removeIdentities() }
-      try run(.transposeOptimization, "transposes") { try optimizeTransposes() }
+      try run(.transposeOptimization, "transposes") {
+        try hoistTransposesToInputs() + optimizeTransposes()
+      }
       try run(.batchNormFolding, "batchnorm-folding") {
         try foldAffineIntoConvolutions() + foldAffineIntoMatrixProducts()
       }
