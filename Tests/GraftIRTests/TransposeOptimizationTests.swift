@@ -246,3 +246,21 @@ private func transposes(_ graph: Graph) -> [Node] { graph.nodes.filter { $0.op i
   let actual = try evaluatedByFolding(try result.cut(at: ["layer"]), input)
   #expect(actual[0].matches(expected[0]))
 }
+
+/// A Transpose that only moves dims of size 1, with no Reshape beside it, becomes a Reshape whose
+/// target copies the batch dim.
+@Test func unitDimTransposeBecomesAReshape() throws {
+  let graph = try typedGraph(
+    inputs: ["x": [.symbol("N"), 6, 1, 1]], outputs: ["y"],
+    nodes: [
+      Node(name: "to_nhwc", op: Transpose(perm: [0, 2, 3, 1]), inputs: ["x"], outputs: ["y"])
+    ])
+  let (optimized, _) = try applying({ try $0.optimizeTransposes() }, to: graph)
+  #expect(opTypes(optimized) == ["Reshape"])
+  let target = try #require(optimized.constants[optimized.nodes[0].inputs[1]])
+  #expect(target.integers() == [0, 1, 1, 6])
+  let fixed = try typedGraph(
+    inputs: ["x": [2, 6, 1, 1]], outputs: ["y"], nodes: graph.nodes)
+  _ = try applying(
+    { try $0.optimizeTransposes() }, to: fixed, inputs: ["x": sample([2, 6, 1, 1], seed: 5)])
+}

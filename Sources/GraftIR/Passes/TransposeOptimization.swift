@@ -72,7 +72,9 @@ extension Graph {
     let read = readers[node.outputs[0]] ?? []
     if perm == [1, 0], foldIntoMatrixProducts(at: index, readers: read) { return true }
     if foldIntoReshapes(at: index, perm: perm, readers: read) { return true }
-    guard let plan = sinking(from: index, perm: perm, readers: readers) else { return false }
+    guard let plan = sinking(from: index, perm: perm, readers: readers) else {
+      return replaceByReshape(at: index, perm: perm)
+    }
     apply(plan)
     return true
   }
@@ -162,6 +164,30 @@ extension Graph {
     for (axis, source) in perm.enumerated() { inverse[source] = axis }
     retargetViews(on: source, to: transposed, perm: inverse)
     nodes.remove(at: index)
+    return true
+  }
+
+  /// Turns the Transpose at `index` into a Reshape when it only moves dims of size 1 and its
+  /// output shape can be spelled as a Reshape target: fixed dims as they are, a dim the input has
+  /// at the same index as 0 (copy), at most one other as -1. A Reshape moves no data; the
+  /// Transpose copied every element (`[N, 1, 1, C] ↔ [N, C, 1, 1]` at a cut or before a Flatten).
+  private mutating func replaceByReshape(at index: Int, perm: [Int]) -> Bool {
+    let (source, transposed) = (nodes[index].inputs[0], nodes[index].outputs[0])
+    guard let before = type(of: source)?.shape, let after = type(of: transposed)?.shape,
+      before.count == perm.count, after.count == perm.count,
+      !views.values.contains(where: { $0.unflattened != nil && $0.value == transposed })
+    else { return false }
+    let moving = perm.filter { before[$0] != .fixed(1) }
+    guard moving == moving.sorted() else { return false }
+    let target: [Int64] = after.enumerated().map { axis, dim in
+      if let size = dim.value { return Int64(size) }
+      return before[axis] == dim && dim != .unknown ? 0 : -1
+    }
+    guard target.filter({ $0 == -1 }).count <= 1 else { return false }
+    let name = uniqueConstantName("\(nodes[index].name)/shape")
+    constants[name] = Tensor(target, shape: [target.count])
+    nodes[index].op = Reshape()
+    nodes[index].inputs = [source, name]
     return true
   }
 
