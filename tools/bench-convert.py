@@ -8,12 +8,11 @@ the comparison below could not tell apart), saves them as legacy .h5 in
 ${GRAFT_CACHE:-~/.cache/graft}/bench-convert/ with tf2onnx's conversion of the loaded .h5
 (`tf2onnx.convert.from_keras` at opset 17, NHWC input kept), once. `graft convert` converts the
 same .h5 on every run (its time is printed). Both ONNX files then run in onnxruntime in the same
-process, in alternating rounds (--rounds, default 3; the machine's speed drifts and alternating
-exposes both to the same drift), each round a fresh session with --threads intra-op threads, one
-inter-op thread and sequential execution (onnxruntime's default), --warmup runs, then --runs
-timed runs at --batch, as tools/bench.py times onnxruntime.
-Prints per model the median images/s of each file, the median of the rounds' ratios graft/tf2onnx
-with the lowest and highest, and each file's node and Transpose counts; the two files' outputs on
+process, one session each (--threads intra-op threads, one inter-op thread, sequential execution,
+onnxruntime's default), --warmup runs each, then --rounds × --runs paired runs at --batch: one run
+of each model after the other, the order alternating, since the machine's speed drifts and a pair
+sees the same speed. Prints per model the median images/s of each file, the median of the pairs'
+ratios graft/tf2onnx with the middle half of them, and each file's node and Transpose counts; the two files' outputs on
 2 random images are compared within 1e-4 * max(1, max|tf2onnx's|). Exits 1 if graft's model has a
 Transpose other than one reading the input, if the outputs differ, or if graft refuses a model.
 Run through tools/bench-convert, which builds Graft in release mode.
@@ -43,7 +42,6 @@ def load_tool(name):
     return module
 
 
-bench = load_tool("bench")
 check_convert = load_tool("check-convert")
 common = check_convert.applications.common
 
@@ -118,6 +116,33 @@ def agreement(reference_path, path):
     return difference, passed
 
 
+def interleaved_rates(paths, batch, threads, pairs, warmup):
+    """images/s of each model in `pairs` paired runs: one session per model (--threads intra-op
+    threads, one inter-op thread), warmed up, then the models run one after the other, the order
+    alternating from pair to pair, so that both see the same drift of the machine's speed."""
+    import onnxruntime as ort
+
+    sessions = []
+    for path in paths:
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        sessions.append(ort.InferenceSession(path, options, providers=["CPUExecutionProvider"]))
+    batch_input = np.random.default_rng(0).standard_normal((batch, 224, 224, 3)).astype(np.float32)
+    feeds = [{session.get_inputs()[0].name: batch_input} for session in sessions]
+    for session, feed in zip(sessions, feeds):
+        for _ in range(warmup):
+            session.run(None, feed)
+    rates = [[] for _ in sessions]
+    for pair in range(pairs):
+        order = range(len(sessions)) if pair % 2 == 0 else reversed(range(len(sessions)))
+        for index in order:
+            start = time.perf_counter()
+            sessions[index].run(None, feeds[index])
+            rates[index].append(batch / (time.perf_counter() - start))
+    return rates
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--graft", required=True, help="the graft executable")
@@ -128,8 +153,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    print(f"onnxruntime, batch {args.batch}, {args.threads} threads, {args.rounds} rounds of "
-          f"{args.runs} timed runs after {args.warmup} warm-up; opset {OPSET}")
+    print(f"onnxruntime, batch {args.batch}, {args.threads} threads, "
+          f"{args.rounds * args.runs} paired runs after {args.warmup} warm-up; opset {OPSET}")
     failures = 0
     for name in args.models.split(","):
         source = keras_file(name)
@@ -140,12 +165,9 @@ def main():
             failures += 1
             print(f"{name}: graft convert failed\n    " + str(error).replace("\n", "\n    "))
             continue
-        reference_rates, graft_rates = [], []
-        for _ in range(args.rounds):
-            reference_rates.append(bench.onnxruntime_rate(reference, args.batch, args.threads,
-                                                          args.runs, args.warmup))
-            graft_rates.append(bench.onnxruntime_rate(converted, args.batch, args.threads,
-                                                      args.runs, args.warmup))
+        reference_rates, graft_rates = interleaved_rates(
+            [reference, converted], args.batch, args.threads, args.rounds * args.runs,
+            args.warmup)
         ratios = [g / r for g, r in zip(graft_rates, reference_rates)]
         difference, agrees = agreement(reference, converted)
         print(f"{name} (graft convert {seconds:.1f} s; outputs differ by {difference:.3g}"
@@ -155,8 +177,9 @@ def main():
                                    ("graft", converted, graft_rates)):
             nodes, transposes, _ = structure(path)
             print(f"    {label:<10} {np.median(rates):>8.1f} {nodes:>6} {transposes:>11}")
-        print(f"    graft/tf2onnx {np.median(ratios):.2f} (rounds {min(ratios):.2f}–"
-              f"{max(ratios):.2f})")
+        low, high = np.percentile(ratios, [25, 75])
+        print(f"    graft/tf2onnx {np.median(ratios):.2f} (middle half of the paired runs "
+              f"{low:.2f}–{high:.2f})")
         misplaced = structure(converted)[2]
         if misplaced:
             print("    FAIL: graft's model has Transposes off the input: "
