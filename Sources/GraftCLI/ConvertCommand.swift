@@ -16,7 +16,8 @@ struct ConvertCommand: ParsableCommand {
         batchnorm-folding   fold BatchNormalization into the preceding Conv or Gemm
         transposes          cancel Transpose pairs, push transposes into weights
         identities          remove Identity and Dropout
-        pad-folding         fold zero Pad nodes into the following Conv's pads
+        pad-folding         fold zero Pad nodes into the following Conv's or pooling's pads
+        reshapes            shorten Reshape/Flatten/Squeeze/Unsqueeze chains to one Reshape
         dead-nodes          remove what no output needs
       --check runs the source and the result through Graft's runtime on the same random batch
       and prints the largest difference per output; it fails when one exceeds

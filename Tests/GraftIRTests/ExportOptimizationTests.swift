@@ -51,7 +51,7 @@ private func convertedKerasBlock() throws -> Graph {
   #expect(
     report.nodesRemoved == [
       "constant-folding": 1, "identities": 1, "transposes": 2,
-      "batchnorm-folding": 2, "pad-folding": 1, "dead-nodes": 0,
+      "batchnorm-folding": 2, "pad-folding": 1, "dead-nodes": 0, "reshapes": 0,
     ])
   // w1 6, b1 3, s 3 (the Constant node), a 3, w2 108; the scale and shift end up in w1 and b1.
   #expect(report.parametersBefore == 123)

@@ -17,17 +17,20 @@ public struct OptimizationPasses: OptionSet, Sendable, Hashable {
   public static let padFolding = OptimizationPasses(rawValue: 1 << 4)
   /// `removeDeadNodes()`: nodes, constants and inputs no output needs removed.
   public static let deadNodeRemoval = OptimizationPasses(rawValue: 1 << 5)
+  /// `collapseReshapeChains()`: chains of Reshape, Flatten, Squeeze and Unsqueeze shortened to one
+  /// Reshape, or removed when they give their input's shape back.
+  public static let reshapeChains = OptimizationPasses(rawValue: 1 << 6)
 
   /// Each pass by the name `graft convert --disable-pass` and the report use.
   public static let named: [String: OptimizationPasses] = [
     "constant-folding": .constantFolding, "batchnorm-folding": .batchNormFolding,
     "transposes": .transposeOptimization, "identities": .identityRemoval,
-    "pad-folding": .padFolding, "dead-nodes": .deadNodeRemoval,
+    "pad-folding": .padFolding, "dead-nodes": .deadNodeRemoval, "reshapes": .reshapeChains,
   ]
 
   public static let all: OptimizationPasses = [
     .constantFolding, .batchNormFolding, .transposeOptimization, .identityRemoval, .padFolding,
-    .deadNodeRemoval,
+    .deadNodeRemoval, .reshapeChains,
   ]
 }
 
@@ -53,7 +56,7 @@ extension Graph {
   /// their convolutions (see `placeActivationsAfterConvolutions()`) and re-infers types.
   ///
   /// A round runs, in order, constant folding, identity removal, Transpose optimisation, affine
-  /// folding, Pad folding and dead-node removal: removing Transposes brings a Conv next to the
+  /// folding, Pad folding, reshape chains and dead-node removal: removing Transposes brings a Conv next to the
   /// Mul and Add it can absorb, folding a Pad needs the Transpose before the Conv gone, and so
   /// on. Views whose value no longer exists are dropped (the passes rename and remove values;
   /// views only matter to cuts, which come before optimisation).
@@ -85,6 +88,7 @@ extension Graph {
         try foldAffineIntoConvolutions() + foldAffineIntoMatrixProducts()
       }
       try run(.padFolding, "pad-folding") { try foldPadsIntoSlidingWindows() }
+      try run(.reshapeChains, "reshapes") { try collapseReshapeChains() }
       run(.deadNodeRemoval, "dead-nodes") { removeDeadNodes() }
     }
     placeActivationsAfterConvolutions()
