@@ -1,0 +1,120 @@
+import Foundation
+
+/// Image resizing that gives Pillow's results bit for bit, because models are trained on images
+/// Pillow resized and the extraction presets promise the same input (written by hand: no Debian
+/// library reproduces Pillow's fixed-point convolution).
+///
+/// Pixels are 8-bit, row-major, interleaved (`[height][width][channels]`).
+public enum ImageResize {
+  /// Pillow's `Image.resize((width, height), Image.BILINEAR)`: a separable triangle filter,
+  /// widened by the scale factor when shrinking (antialiasing), run horizontally then vertically
+  /// with the intermediate rounded to 8 bits, as Pillow's `ImagingResample` does.
+  ///
+  /// For output index `o` along an axis of `n` inputs resized to `m`: `scale = n / m`,
+  /// `f = max(scale, 1)`, `centre = (o + 0.5)·scale`, inputs `i` from `⌊centre − f + 0.5⌋` to
+  /// `⌊centre + f + 0.5⌋` (clamped to the axis) weigh `max(0, 1 − |(i − centre + 0.5) / f|)`,
+  /// normalised to sum 1, then held as integers with 22 fraction bits; each output is
+  /// `clamp((2²¹ + Σ weight·input) >> 22, 0, 255)`.
+  public static func bilinear(
+    _ pixels: [UInt8], width: Int, height: Int, channels: Int, toWidth: Int, toHeight: Int
+  ) -> [UInt8] {
+    precondition(pixels.count == width * height * channels && toWidth > 0 && toHeight > 0)
+    let vertical = ResampleWeights(inputSize: height, outputSize: toHeight)
+    var source = pixels
+    var rows = height
+    var firstRow = 0
+    if toWidth != width {
+      // Only the rows the vertical pass reads, as Pillow computes them.
+      firstRow = vertical.spans.first!.start
+      let last = vertical.spans.last!
+      rows = last.start + last.count - firstRow
+      let horizontal = ResampleWeights(inputSize: width, outputSize: toWidth)
+      source = horizontalPass(
+        pixels, width: width, channels: channels, rows: firstRow..<(firstRow + rows),
+        weights: horizontal)
+    }
+    guard toHeight != height else { return source }
+    return verticalPass(
+      source, width: toWidth, channels: channels, firstRow: firstRow, weights: vertical)
+  }
+
+  private static func horizontalPass(
+    _ pixels: [UInt8], width: Int, channels: Int, rows: Range<Int>, weights: ResampleWeights
+  ) -> [UInt8] {
+    let outputWidth = weights.spans.count
+    var result = [UInt8](repeating: 0, count: rows.count * outputWidth * channels)
+    for (row, y) in rows.enumerated() {
+      for (x, span) in weights.spans.enumerated() {
+        for channel in 0..<channels {
+          var sum = ResampleWeights.half
+          for tap in 0..<span.count {
+            let input = pixels[(y * width + span.start + tap) * channels + channel]
+            sum &+= Int32(input) &* weights.coefficients[x * weights.taps + tap]
+          }
+          result[(row * outputWidth + x) * channels + channel] = ResampleWeights.clamp(sum)
+        }
+      }
+    }
+    return result
+  }
+
+  /// The vertical pass over `pixels`, whose first row is input row `firstRow`.
+  private static func verticalPass(
+    _ pixels: [UInt8], width: Int, channels: Int, firstRow: Int, weights: ResampleWeights
+  ) -> [UInt8] {
+    let rowLength = width * channels
+    var result = [UInt8](repeating: 0, count: weights.spans.count * rowLength)
+    for (y, span) in weights.spans.enumerated() {
+      for offset in 0..<rowLength {
+        var sum = ResampleWeights.half
+        for tap in 0..<span.count {
+          let input = pixels[(span.start - firstRow + tap) * rowLength + offset]
+          sum &+= Int32(input) &* weights.coefficients[y * weights.taps + tap]
+        }
+        result[y * rowLength + offset] = ResampleWeights.clamp(sum)
+      }
+    }
+    return result
+  }
+}
+
+/// The fixed-point filter weights of one axis (Pillow's `precompute_coeffs` and
+/// `normalize_coeffs_8bpc` for the bilinear filter).
+private struct ResampleWeights {
+  static let precisionBits: Int32 = 22
+  /// The rounding term added before the final shift.
+  static let half: Int32 = 1 << (precisionBits - 1)
+
+  /// Per output: the first input read and how many.
+  var spans: [(start: Int, count: Int)] = []
+  /// `taps` weights per output, zero past its span.
+  var coefficients: [Int32] = []
+  let taps: Int
+
+  init(inputSize: Int, outputSize: Int) {
+    let scale = Double(inputSize) / Double(outputSize)
+    let filterScale = max(scale, 1)
+    let support = filterScale
+    taps = Int(support.rounded(.up)) * 2 + 1
+    coefficients.reserveCapacity(outputSize * taps)
+    for output in 0..<outputSize {
+      let centre = (Double(output) + 0.5) * scale
+      let start = max(Int(centre - support + 0.5), 0)
+      let count = min(Int(centre + support + 0.5), inputSize) - start
+      var weights = (0..<count).map { tap in
+        max(0, 1 - abs((Double(tap + start) - centre + 0.5) / filterScale))
+      }
+      let total = weights.reduce(0, +)
+      if total != 0 { weights = weights.map { $0 / total } }
+      let unit = Double(1 << Self.precisionBits)
+      coefficients += weights.map { Int32($0 < 0 ? -0.5 + $0 * unit : 0.5 + $0 * unit) }
+      coefficients += repeatElement(0, count: taps - count)
+      spans.append((start, count))
+    }
+  }
+
+  /// The 8-bit value of an accumulated sum.
+  static func clamp(_ sum: Int32) -> UInt8 {
+    UInt8(clamping: sum >> precisionBits)
+  }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import GraftData
+import GraftIR
+import Testing
+
+private let folder = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  .appendingPathComponent("fixtures/resize")
+
+/// The cases `fixtures/resize/generate.py` wrote: image name and output size.
+private let cases: [[String]] = {
+  guard let data = try? Data(contentsOf: folder.appendingPathComponent("cases.json")),
+    let list = try? JSONSerialization.jsonObject(with: data) as? [[Any]]
+  else { return [] }
+  return list.map { $0.map { "\($0)" } }
+}()
+
+/// Shrinking, enlarging and mixed resizes of RGB and greyscale images equal Pillow's
+/// `Image.resize(size, BILINEAR)` exactly.
+@Test(arguments: cases)
+func bilinearResizeEqualsPillow(test: [String]) throws {
+  let (name, width, height) = (test[0], Int(test[1])!, Int(test[2])!)
+  let input = try NPY.read(contentsOf: folder.appendingPathComponent("input_\(name).npy").path)
+  let expected = try NPY.read(
+    contentsOf: folder.appendingPathComponent("\(name)_\(width)x\(height).npy").path)
+  let result = ImageResize.bilinear(
+    input.elements(as: UInt8.self), width: input.shape[1], height: input.shape[0],
+    channels: input.shape[2], toWidth: width, toHeight: height)
+  let reference = expected.elements(as: UInt8.self)
+  let worst = zip(result, reference).map { abs(Int($0) - Int($1)) }.max() ?? 0
+  #expect(result.count == reference.count)
+  #expect(result == reference, "\(name) → \(width)×\(height): max difference \(worst)")
+}
+
+@Test func resizeCasesAreListed() {
+  #expect(cases.count == 18)
+}
