@@ -35,3 +35,24 @@ func bilinearResizeEqualsPillow(test: [String]) throws {
 @Test func resizeCasesAreListed() {
   #expect(cases.count == 18)
 }
+
+/// Each preset turns the "photo" fixture into what the reference pipeline (Pillow resize, centre
+/// crop, numpy scaling) gives, in either layout.
+@Test(arguments: [
+  (Preprocessing.Preset.torch, Preprocessing.Layout.nchw), (.tf, .nhwc), (.caffe, .nchw),
+  (.unit, .nhwc), (.raw, .nchw),
+])
+func presetsMatchTheReferencePipeline(preset: Preprocessing.Preset, layout: Preprocessing.Layout)
+  throws
+{
+  let photo = try NPY.read(contentsOf: folder.appendingPathComponent("input_photo.npy").path)
+  let expected = try NPY.read(
+    contentsOf: folder.appendingPathComponent("preset_\(preset.rawValue)_\(layout.rawValue).npy")
+      .path)
+  let values = Preprocessing(preset, size: 16, layout: layout).apply(
+    rgb: photo.elements(as: UInt8.self), width: photo.shape[1], height: photo.shape[0])
+  let result = Tensor(values, shape: expected.shape)
+  #expect(
+    result.matches(expected, tolerance: 1e-6),
+    "\(preset): \(String(describing: result.difference(from: expected)))")
+}

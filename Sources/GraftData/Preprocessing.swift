@@ -1,0 +1,119 @@
+/// How an RGB image becomes a model input, as the trunk was trained: resize the shorter side,
+/// centre-crop, scale each channel, lay out.
+///
+/// Written into the feature cache as JSON (its Codable form), so a cache says how its inputs were
+/// made and `--resume` can refuse a cache made otherwise.
+public struct Preprocessing: Codable, Hashable, Sendable {
+  /// The named presets: each resizes the shorter side to `round(S / 0.875)`, centre-crops S×S,
+  /// then scales.
+  public enum Preset: String, Codable, CaseIterable, Sendable {
+    /// x/255, then ImageNet's mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225).
+    case torch
+    /// x/127.5 − 1.
+    case tf
+    /// BGR order, minus (103.939, 116.779, 123.68) (in BGR order).
+    case caffe
+    /// x/255.
+    case unit
+    /// x as read.
+    case raw
+  }
+
+  public enum Interpolation: String, Codable, CaseIterable, Sendable {
+    case bilinear
+  }
+
+  public enum Layout: String, Codable, CaseIterable, Sendable {
+    case nchw
+    case nhwc
+  }
+
+  /// The shorter side after resizing; 0 resizes straight to `crop`×`crop`.
+  public var resizeTo: Int
+  /// The side of the centre crop (the model's input size S).
+  public var crop: Int
+  public var interpolation: Interpolation
+  /// Per channel, in the output's channel order: `(x · scale − mean) / std`.
+  public var scale: Float
+  public var mean: [Float]
+  public var std: [Float]
+  /// Reverse RGB to BGR before scaling.
+  public var bgr: Bool
+  public var layout: Layout
+
+  public init(
+    resizeTo: Int, crop: Int, interpolation: Interpolation = .bilinear, scale: Float = 1,
+    mean: [Float] = [0, 0, 0], std: [Float] = [1, 1, 1], bgr: Bool = false,
+    layout: Layout = .nchw
+  ) {
+    self.resizeTo = resizeTo
+    self.crop = crop
+    self.interpolation = interpolation
+    self.scale = scale
+    self.mean = mean
+    self.std = std
+    self.bgr = bgr
+    self.layout = layout
+  }
+
+  /// A preset for input size `size`.
+  public init(_ preset: Preset, size: Int, layout: Layout = .nchw) {
+    let resizeTo = Int((Double(size) / 0.875).rounded(.toNearestOrEven))
+    switch preset {
+    case .torch:
+      self.init(
+        resizeTo: resizeTo, crop: size, scale: 1 / 255, mean: [0.485, 0.456, 0.406],
+        std: [0.229, 0.224, 0.225], layout: layout)
+    case .tf:
+      self.init(resizeTo: resizeTo, crop: size, scale: 1 / 127.5, mean: [1, 1, 1], layout: layout)
+    case .caffe:
+      self.init(
+        resizeTo: resizeTo, crop: size, mean: [103.939, 116.779, 123.68], bgr: true,
+        layout: layout)
+    case .unit:
+      self.init(resizeTo: resizeTo, crop: size, scale: 1 / 255, layout: layout)
+    case .raw:
+      self.init(resizeTo: resizeTo, crop: size, layout: layout)
+    }
+  }
+
+  /// The model input for an 8-bit RGB image (`[height][width][3]`): `crop × crop × 3` floats in
+  /// `layout` order.
+  ///
+  /// The shorter side becomes `resizeTo` and the longer `⌊resizeTo · long / short⌋` (as
+  /// torchvision's `Resize(int)` computes it); the crop starts at `round((side − crop) / 2)` with
+  /// ties to even (Python's `round`, as torchvision's `CenterCrop`).
+  /// `resizeTo` must be 0 or at least `crop`.
+  public func apply(rgb pixels: [UInt8], width: Int, height: Int) -> [Float] {
+    precondition(pixels.count == width * height * 3 && (resizeTo == 0 || resizeTo >= crop))
+    var (resizedWidth, resizedHeight) = (crop, crop)
+    if resizeTo > 0 {
+      if width <= height {
+        (resizedWidth, resizedHeight) = (resizeTo, resizeTo * height / width)
+      } else {
+        (resizedWidth, resizedHeight) = (resizeTo * width / height, resizeTo)
+      }
+    }
+    let resized =
+      (resizedWidth, resizedHeight) == (width, height)
+      ? pixels
+      : ImageResize.bilinear(
+        pixels, width: width, height: height, channels: 3, toWidth: resizedWidth,
+        toHeight: resizedHeight)
+    func start(_ side: Int) -> Int { Int((Double(side - crop) / 2).rounded(.toNearestOrEven)) }
+    let (left, top) = (start(resizedWidth), start(resizedHeight))
+    var result = [Float](repeating: 0, count: crop * crop * 3)
+    for y in 0..<crop {
+      for x in 0..<crop {
+        for channel in 0..<3 {
+          let source = bgr ? 2 - channel : channel
+          let value = Float(resized[((top + y) * resizedWidth + left + x) * 3 + source])
+          let index =
+            layout == .nchw ? (channel * crop + y) * crop + x : (y * crop + x) * 3 + channel
+          result[index] = (value * scale - mean[channel]) / std[channel]
+        }
+      }
+    }
+    return result
+  }
+}
