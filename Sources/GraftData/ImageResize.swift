@@ -1,6 +1,6 @@
 import Foundation
 
-/// Image resizing that gives Pillow's results bit for bit, because models are trained on images
+/// Image resizing that gives Pillow 11's results bit for bit, because models are trained on images
 /// Pillow resized and the extraction presets promise the same input (written by hand: no Debian
 /// library reproduces Pillow's fixed-point convolution).
 ///
@@ -36,6 +36,34 @@ public enum ImageResize {
     guard toHeight != height else { return source }
     return verticalPass(
       source, width: toWidth, channels: channels, firstRow: firstRow, weights: vertical)
+  }
+
+  /// Pillow's `Image.resize((width, height), Image.NEAREST)`: output `o` along an axis of `n`
+  /// inputs resized to `m` reads input `⌊c_o⌋` with `c_0 = scale / 2` and `c_{o+1} = c_o + scale`
+  /// in double precision, `scale = n / m` (the running sum, not `(o + 0.5)·scale`: Pillow's
+  /// `ImagingScaleAffine` adds, and the two round differently at some sizes).
+  public static func nearest(
+    _ pixels: [UInt8], width: Int, height: Int, channels: Int, toWidth: Int, toHeight: Int
+  ) -> [UInt8] {
+    precondition(pixels.count == width * height * channels && toWidth > 0 && toHeight > 0)
+    func sources(_ inputSize: Int, _ outputSize: Int) -> [Int] {
+      let scale = Double(inputSize) / Double(outputSize)
+      var position = scale * 0.5
+      return (0..<outputSize).map { _ in
+        defer { position += scale }
+        return min(Int(position), inputSize - 1)
+      }
+    }
+    let columns = sources(width, toWidth)
+    var result: [UInt8] = []
+    result.reserveCapacity(toWidth * toHeight * channels)
+    for row in sources(height, toHeight) {
+      for column in columns {
+        let start = (row * width + column) * channels
+        result += pixels[start..<(start + channels)]
+      }
+    }
+    return result
   }
 
   private static func horizontalPass(

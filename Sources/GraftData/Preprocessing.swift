@@ -21,6 +21,7 @@ public struct Preprocessing: Codable, Hashable, Sendable {
 
   public enum Interpolation: String, Codable, CaseIterable, Sendable {
     case bilinear
+    case nearest
   }
 
   public enum Layout: String, Codable, CaseIterable, Sendable {
@@ -97,9 +98,8 @@ public struct Preprocessing: Codable, Hashable, Sendable {
     let resized =
       (resizedWidth, resizedHeight) == (width, height)
       ? pixels
-      : ImageResize.bilinear(
-        pixels, width: width, height: height, channels: 3, toWidth: resizedWidth,
-        toHeight: resizedHeight)
+      : (interpolation == .bilinear ? ImageResize.bilinear : ImageResize.nearest)(
+        pixels, width, height, 3, resizedWidth, resizedHeight)
     func start(_ side: Int) -> Int { Int((Double(side - crop) / 2).rounded(.toNearestOrEven)) }
     let (left, top) = (start(resizedWidth), start(resizedHeight))
     var result = [Float](repeating: 0, count: crop * crop * 3)

@@ -16,16 +16,17 @@ private let cases: [[String]] = {
 }()
 
 /// Shrinking, enlarging and mixed resizes of RGB and greyscale images equal Pillow's
-/// `Image.resize(size, BILINEAR)` exactly.
-@Test(arguments: cases)
-func bilinearResizeEqualsPillow(test: [String]) throws {
+/// `Image.resize(size, BILINEAR)` and `Image.resize(size, NEAREST)` exactly.
+@Test(arguments: cases, [false, true])
+func resizeEqualsPillow(test: [String], nearest: Bool) throws {
   let (name, width, height) = (test[0], Int(test[1])!, Int(test[2])!)
   let input = try NPY.read(contentsOf: folder.appendingPathComponent("input_\(name).npy").path)
+  let suffix = nearest ? "_nearest" : ""
   let expected = try NPY.read(
-    contentsOf: folder.appendingPathComponent("\(name)_\(width)x\(height).npy").path)
-  let result = ImageResize.bilinear(
-    input.elements(as: UInt8.self), width: input.shape[1], height: input.shape[0],
-    channels: input.shape[2], toWidth: width, toHeight: height)
+    contentsOf: folder.appendingPathComponent("\(name)_\(width)x\(height)\(suffix).npy").path)
+  let resize = nearest ? ImageResize.nearest : ImageResize.bilinear
+  let result = resize(
+    input.elements(as: UInt8.self), input.shape[1], input.shape[0], input.shape[2], width, height)
   let reference = expected.elements(as: UInt8.self)
   let worst = zip(result, reference).map { abs(Int($0) - Int($1)) }.max() ?? 0
   #expect(result.count == reference.count)
