@@ -3,9 +3,9 @@ import CGraftImage
 extension ImageDecoder {
   /// Decodes a PNG with libpng (through `graft_png_decode`, which keeps libpng's longjmp in C).
   ///
-  /// Palette images become RGB; grey below 8 bits is scaled to 8; 16-bit images stay 16-bit
-  /// (`DecodedImage.rgb8()` reduces them as PIL does); tRNS and gamma chunks are ignored, as
-  /// PIL's `convert("RGB")` ignores them.
+  /// Palette images become RGB, or RGBA when they have a tRNS chunk; grey below 8 bits is scaled
+  /// to 8; 16-bit images stay 16-bit (`DecodedImage.rgb8()` reduces them as PIL does). Grey and
+  /// RGB tRNS colour keys and gamma chunks are ignored, as PIL's `convert("RGB")` ignores them.
   static func decodePNG(_ bytes: [UInt8], name: String) throws -> DecodedImage {
     var image = graft_png_image()
     var message = [CChar](repeating: 0, count: 256)

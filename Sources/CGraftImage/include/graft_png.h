@@ -8,8 +8,8 @@
 /// `pixels` holds `height` rows of `width` pixels of `channels` samples each (row-major HWC):
 /// 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. Samples are bytes when `bit_depth` is 8 and native-endian
 /// `uint16_t` when it is 16. Grey below 8 bits is scaled to 8 (1-bit: 0/255, 2-bit: ×85, 4-bit:
-/// ×17), palette images become RGB, and tRNS transparency and gamma chunks are ignored, as PIL does
-/// when it opens a PNG and converts it to RGB.
+/// ×17), palette images become RGB (RGBA with a tRNS chunk), grey and RGB tRNS colour keys and
+/// gamma chunks are ignored, as PIL's conversion to RGB ignores them.
 typedef struct graft_png_image {
   uint32_t width;
   uint32_t height;
