@@ -31,7 +31,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
 ///
 /// The first bytes decide, never the file name: JPEG starts `FF D8 FF`, PNG
 /// `89 50 4E 47 0D 0A 1A 0A`. JPEGs come back with their EXIF orientation applied, as
-/// `ImageOps.exif_transpose` gives them in PIL.
+/// `ImageOps.exif_transpose` gives them in PIL; a PNG's rare `eXIf` chunk is not read (PIL would
+/// apply its orientation too).
 public enum ImageDecoder {
   /// The largest decoded image accepted, in bytes (1 GiB), so a hostile header cannot ask for
   /// an arbitrary allocation.

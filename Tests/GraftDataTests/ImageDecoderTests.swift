@@ -51,8 +51,11 @@ func decodesToPILPixels(name: String) throws {
 
 @Test func readsTheExifOrientationInBothByteOrders() throws {
   for value in 1...8 {
-    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path(
-      "jpeg_orientation_\(value).jpg"))))
+    let bytes = try [UInt8](
+      Data(
+        contentsOf: URL(
+          fileURLWithPath: path(
+            "jpeg_orientation_\(value).jpg"))))
     #expect(ExifOrientation(jpeg: bytes).rawValue == value)
   }
   let bigEndian = try [UInt8](
@@ -72,7 +75,8 @@ func decodesToPILPixels(name: String) throws {
   }
   let header: [UInt8] = [0x49, 0x49, 42, 0]
   let entry: [UInt8] = [0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]
-  #expect(ExifOrientation(jpeg: jpeg(tiff: header + [8, 0, 0, 0, 1, 0] + entry)) == .rotate90Clockwise)
+  #expect(
+    ExifOrientation(jpeg: jpeg(tiff: header + [8, 0, 0, 0, 1, 0] + entry)) == .rotate90Clockwise)
   let hostile: [[UInt8]] = [
     header + [0xFF, 0xFF, 0xFF, 0x7F],  // IFD0 far past the end
     header + [8, 0, 0, 0, 0xFF, 0xFF, 0x10, 0x01, 2, 0, 1, 0, 0, 0, 6, 0, 0, 0],  // count too big
@@ -127,4 +131,23 @@ func corruptedCopiesNeverCrash(name: String) throws {
       #expect(error.path == name)
     }
   }
+}
+
+/// Every byte of a JPEG's head (SOI, the APP1 EXIF segment and what follows) overwritten in turn,
+/// and every truncation: the EXIF reader returns an orientation, never traps.
+@Test func exifReaderSurvivesEveryDamagedHeaderByte() throws {
+  let original = try [UInt8](
+    Data(contentsOf: URL(fileURLWithPath: path("jpeg_orientation_6_big_endian.jpg"))))
+  var seen = Set<ExifOrientation>()
+  for index in 0..<min(original.count, 96) {
+    for value: UInt8 in [0x00, 0x01, 0x7F, 0x80, 0xFF] {
+      var bytes = original
+      bytes[index] = value
+      seen.insert(ExifOrientation(jpeg: bytes))
+    }
+  }
+  for length in 0..<min(original.count, 96) {
+    seen.insert(ExifOrientation(jpeg: Array(original.prefix(length))))
+  }
+  #expect(seen.contains(.rotate90Clockwise) && seen.contains(.identity))
 }
