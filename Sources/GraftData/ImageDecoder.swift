@@ -1,7 +1,7 @@
 import Foundation
 
 /// Errors decoding an image file, naming the file.
-public enum ImageError: Error, CustomStringConvertible, Equatable {
+public enum ImageError: Error, CustomStringConvertible {
   case unreadable(path: String, reason: String)
   case notAnImage(path: String)
   case corrupt(path: String, format: String, reason: String)

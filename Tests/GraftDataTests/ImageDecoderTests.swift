@@ -19,7 +19,7 @@ private let referenceImages: [String] = {
 private func path(_ name: String) -> String { imageFolder.appendingPathComponent(name).path }
 
 @Test func fixturesArePresent() {
-  #expect(referenceImages.count == 30)
+  #expect(referenceImages.count == 32)
 }
 
 /// Decoding plus `rgb8()` gives exactly PIL's `exif_transpose(image).convert("RGB")`.
@@ -94,7 +94,9 @@ func decodesToPILPixels(name: String) throws {
 
 @Test func brokenFilesGiveErrorsNamingTheFile() {
   let cases: [(String, String)] = [
-    ("truncated.jpg", "truncated or corrupt JPEG"), ("truncated.png", "truncated or corrupt PNG"),
+    ("truncated.jpg", "truncated or corrupt JPEG: Premature end of JPEG file"),
+    ("no_end_marker.jpg", "truncated or corrupt JPEG"),
+    ("truncated.png", "truncated or corrupt PNG"),
     ("bad_crc.png", "truncated or corrupt PNG"), ("not_an_image.jpg", "not a JPEG or PNG"),
     ("missing.png", "cannot read the file"),
   ]
