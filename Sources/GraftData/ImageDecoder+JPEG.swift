@@ -3,6 +3,8 @@ import CTurboJPEG
 extension ImageDecoder {
   /// Decodes a JPEG with TurboJPEG into 8-bit grey (grey JPEGs) or RGB (everything else).
   ///
+  /// CMYK and YCCK JPEGs are converted to RGB as PIL converts them (see `rgb(fromCMYK:)`).
+  ///
   /// TurboJPEG's defaults are the ones PIL decodes with: the accurate integer IDCT (`JDCT_ISLOW`)
   /// and fancy (smooth) chroma upsampling. libjpeg's warnings are handled as PIL handles them:
   /// "Premature end of JPEG file" (the data ran out, the rest would be grey) is an error, as PIL's
@@ -33,17 +35,15 @@ extension ImageDecoder {
         handle, $0.baseAddress, UInt($0.count), &width, &height, &subsampling, &colorspace)
     }
     try check(headerStatus)
-    if colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) {
-      throw ImageError.unsupported(path: name, reason: "CMYK JPEGs are not supported")
-    }
+    let cmyk = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
     let grey = colorspace == Int32(TJCS_GRAY.rawValue)
-    let channels = grey ? 1 : 3
+    let channels = grey ? 1 : cmyk ? 4 : 3
     let (count, overflow) = Int(width).multipliedReportingOverflow(by: Int(height) * channels)
     guard !overflow, count <= maxDecodedBytes else {
       throw ImageError.unsupported(path: name, reason: "\(width)×\(height) is too large")
     }
     var pixels = [UInt8](repeating: 0, count: count)
-    let format = grey ? TJPF_GRAY : TJPF_RGB
+    let format = grey ? TJPF_GRAY : cmyk ? TJPF_CMYK : TJPF_RGB
     let status = bytes.withUnsafeBufferPointer { source in
       pixels.withUnsafeMutableBufferPointer { target in
         tjDecompress2(
@@ -53,6 +53,25 @@ extension ImageDecoder {
     }
     try check(status)
     return DecodedImage(
-      width: Int(width), height: Int(height), channels: channels, samples: .uint8(pixels))
+      width: Int(width), height: Int(height), channels: cmyk ? 3 : channels,
+      samples: .uint8(cmyk ? rgb(fromCMYK: pixels) : pixels))
+  }
+
+  /// RGB from the CMYK samples TurboJPEG decodes, exactly as PIL gets it.
+  ///
+  /// PIL reads every 4-component JPEG as inverted ("Adobe") CMYK, `C = 255 - stored`, whatever
+  /// the APP14 marker says, and its `convert("RGB")` computes `R = nk - C·nk/255` with
+  /// `nk = 255 - K` (here the stored K) and its rounding `MULDIV255(a, b) = (t + t >> 8) >> 8`,
+  /// `t = a·b + 128`; likewise G from M and B from Y.
+  static func rgb(fromCMYK samples: [UInt8]) -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: samples.count / 4 * 3)
+    for pixel in 0..<(samples.count / 4) {
+      let nk = Int(samples[pixel * 4 + 3])
+      for c in 0..<3 {
+        let t = (255 - Int(samples[pixel * 4 + c])) * nk + 128
+        out[pixel * 3 + c] = UInt8(nk - ((t >> 8) + t) >> 8)
+      }
+    }
+    return out
   }
 }
