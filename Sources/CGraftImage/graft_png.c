@@ -17,6 +17,7 @@ typedef struct decode_state {
   size_t capacity;
   png_bytep *rows;
   void *pixels;
+  uint8_t *exif;
 } decode_state;
 
 static void copy_message(decode_state *state, const char *text) {
@@ -60,10 +61,18 @@ int graft_png_decode(
     png_destroy_read_struct(&png, info == NULL ? NULL : &info, NULL);
     free(state.rows);
     free(state.pixels);
+    free(state.exif);
     return 1;
   }
   png_set_read_fn(png, &state, read_bytes);
   png_read_info(png, info);
+  png_bytep exif = NULL;
+  png_uint_32 exif_size = 0;
+  if (png_get_eXIf_1(png, info, &exif_size, &exif) != 0 && exif != NULL && exif_size > 0) {
+    state.exif = malloc(exif_size);
+    if (state.exif == NULL) png_error(png, "out of memory");
+    memcpy(state.exif, exif, exif_size);
+  }
   png_uint_32 width = png_get_image_width(png, info);
   png_uint_32 height = png_get_image_height(png, info);
   int color_type = png_get_color_type(png, info);
@@ -94,10 +103,15 @@ int graft_png_decode(
   out->channels = (uint32_t)channels;
   out->bit_depth = (uint32_t)out_depth;
   out->pixels = state.pixels;
+  out->exif = state.exif;
+  out->exif_size = state.exif == NULL ? 0 : exif_size;
   return 0;
 }
 
 void graft_png_free(graft_png_image *image) {
   free(image->pixels);
+  free(image->exif);
   image->pixels = NULL;
+  image->exif = NULL;
+  image->exif_size = 0;
 }

@@ -28,7 +28,13 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
   /// IFD0 offset, and IFD0's 12-byte entries for tag 0x0112 of type SHORT. Every offset is
   /// bounds-checked: a missing, malformed or out-of-range tag gives `.identity`, as PIL ignores it.
   public init(jpeg bytes: [UInt8]) {
-    self = Self.exifSegment(in: bytes).flatMap(Self.orientation(inTIFF:)) ?? .identity
+    self = Self.exifSegment(in: bytes).map { Self(tiff: Array($0)) } ?? .identity
+  }
+
+  /// The orientation in EXIF's TIFF structure (a PNG `eXIf` chunk, a JPEG APP1 segment after
+  /// `Exif\0\0`), or `.identity` when it has none or it is malformed.
+  public init(tiff bytes: [UInt8]) {
+    self = Self.orientation(inTIFF: bytes) ?? .identity
   }
 
   /// The TIFF bytes of the first `Exif\0\0` APP1 segment, if any.
@@ -60,8 +66,7 @@ public enum ExifOrientation: Int, Sendable, CaseIterable {
   }
 
   /// The Orientation entry of IFD0 in a TIFF structure, if present and 1...8.
-  private static func orientation(inTIFF tiff: ArraySlice<UInt8>) -> ExifOrientation? {
-    let bytes = Array(tiff)
+  private static func orientation(inTIFF bytes: [UInt8]) -> ExifOrientation? {
     guard bytes.count >= 8 else { return nil }
     let littleEndian: Bool
     switch (bytes[0], bytes[1]) {

@@ -12,7 +12,7 @@ extension ImageDecoder {
   /// the pixels, which are then PIL's too. TurboJPEG reports only the first warning, so a file
   /// both damaged and truncated decodes with a grey tail. TurboJPEG reports errors by return code
   /// and `tjGetErrorStr2`, never by longjmp, so it is safe to call from Swift. It ignores EXIF
-  /// orientation; `decode(data:name:)` applies it.
+  /// orientation, which is applied here from `ExifOrientation(jpeg:)`.
   static func decodeJPEG(_ bytes: [UInt8], name: String) throws -> DecodedImage {
     guard let handle = tjInitDecompress() else {
       throw ImageError.unsupported(path: name, reason: "cannot start the JPEG decoder")
@@ -52,9 +52,10 @@ extension ImageDecoder {
       }
     }
     try check(status)
-    return DecodedImage(
+    let image = DecodedImage(
       width: Int(width), height: Int(height), channels: cmyk ? 3 : channels,
       samples: .uint8(cmyk ? rgb(fromCMYK: pixels) : pixels))
+    return image.oriented(ExifOrientation(jpeg: bytes))
   }
 
   /// RGB from the CMYK samples TurboJPEG decodes, exactly as PIL gets it.

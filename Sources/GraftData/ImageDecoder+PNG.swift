@@ -6,6 +6,8 @@ extension ImageDecoder {
   /// Palette images become RGB, or RGBA when they have a tRNS chunk; grey below 8 bits is scaled
   /// to 8; 16-bit images stay 16-bit (`DecodedImage.rgb8()` reduces them as PIL does). Grey and
   /// RGB tRNS colour keys and gamma chunks are ignored, as PIL's `convert("RGB")` ignores them.
+  /// The orientation in an `eXIf` chunk before the image data (where PIL writes it) is applied;
+  /// one after the image data is not read.
   static func decodePNG(_ bytes: [UInt8], name: String) throws -> DecodedImage {
     var image = graft_png_image()
     var message = [CChar](repeating: 0, count: 256)
@@ -32,8 +34,11 @@ extension ImageDecoder {
       let start = pixels.assumingMemoryBound(to: UInt8.self)
       samples = .uint8(Array(UnsafeBufferPointer(start: start, count: count)))
     }
-    return DecodedImage(
+    let decoded = DecodedImage(
       width: Int(image.width), height: Int(image.height), channels: Int(image.channels),
       samples: samples)
+    guard let exif = image.exif else { return decoded }
+    let tiff = Array(UnsafeBufferPointer(start: exif, count: Int(image.exif_size)))
+    return decoded.oriented(ExifOrientation(tiff: tiff))
   }
 }

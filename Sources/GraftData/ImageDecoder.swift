@@ -30,9 +30,8 @@ public enum ImageError: Error, CustomStringConvertible {
 /// Decodes JPEG (libjpeg-turbo) and PNG (libpng) files, picking the codec by signature.
 ///
 /// The first bytes decide, never the file name: JPEG starts `FF D8 FF`, PNG
-/// `89 50 4E 47 0D 0A 1A 0A`. JPEGs come back with their EXIF orientation applied, as
-/// `ImageOps.exif_transpose` gives them in PIL; a PNG's rare `eXIf` chunk is not read (PIL would
-/// apply its orientation too).
+/// `89 50 4E 47 0D 0A 1A 0A`. Images come back with their EXIF orientation applied (a JPEG's
+/// APP1 segment, a PNG's `eXIf` chunk), as `ImageOps.exif_transpose` gives them in PIL.
 public enum ImageDecoder {
   /// The largest decoded image accepted, in bytes (1 GiB), so a hostile header cannot ask for
   /// an arbitrary allocation.
@@ -56,8 +55,7 @@ public enum ImageDecoder {
   public static func decode(data: Data, name: String) throws -> DecodedImage {
     let bytes = [UInt8](data)
     if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
-      let image = try decodeJPEG(bytes, name: name)
-      return image.oriented(ExifOrientation(jpeg: bytes))
+      return try decodeJPEG(bytes, name: name)
     }
     if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
       return try decodePNG(bytes, name: name)

@@ -19,7 +19,7 @@ private let referenceImages: [String] = {
 private func path(_ name: String) -> String { imageFolder.appendingPathComponent(name).path }
 
 @Test func fixturesArePresent() {
-  #expect(referenceImages.count == 33)
+  #expect(referenceImages.count == 34)
 }
 
 /// Decoding plus `rgb8()` gives exactly PIL's `exif_transpose(image).convert("RGB")`.

@@ -16,10 +16,13 @@ typedef struct graft_png_image {
   uint32_t channels;
   uint32_t bit_depth;
   void *pixels;
+  /// The eXIf chunk's TIFF bytes when one precedes the image data (PIL writes it there), or NULL.
+  uint8_t *exif;
+  uint32_t exif_size;
 } graft_png_image;
 
-/// Decodes the PNG in `data[0..<size]` into `out`, whose `pixels` the caller frees with
-/// `graft_png_free`.
+/// Decodes the PNG in `data[0..<size]` into `out`, whose `pixels` and `exif` the caller frees
+/// with `graft_png_free`.
 ///
 /// libpng reports errors by longjmp, so the whole decode, setjmp included, stays in this C
 /// function. Returns 0 on success; otherwise nonzero, with libpng's reason (NUL-terminated) in
@@ -29,7 +32,8 @@ int graft_png_decode(
     const uint8_t *data, size_t size, size_t max_bytes, graft_png_image *out, char *message,
     size_t capacity);
 
-/// Frees the pixels of an image `graft_png_decode` filled; safe on a failed or freed image.
+/// Frees the pixels and EXIF of an image `graft_png_decode` filled; safe on a failed or freed
+/// image.
 void graft_png_free(graft_png_image *image);
 
 #endif
