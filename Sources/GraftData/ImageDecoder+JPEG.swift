@@ -62,7 +62,7 @@ extension ImageDecoder {
   ///
   /// PIL reads every 4-component JPEG as inverted ("Adobe") CMYK, `C = 255 - stored`, whatever
   /// the APP14 marker says, and its `convert("RGB")` computes `R = nk - C·nk/255` with
-  /// `nk = 255 - K` (here the stored K) and its rounding `MULDIV255(a, b) = (t + t >> 8) >> 8`,
+  /// `nk = 255 - K` (here the stored K) and its rounding `MULDIV255(a, b) = ((t >> 8) + t) >> 8`,
   /// `t = a·b + 128`; likewise G from M and B from Y.
   static func rgb(fromCMYK samples: [UInt8]) -> [UInt8] {
     var out = [UInt8](repeating: 0, count: samples.count / 4 * 3)
