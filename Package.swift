@@ -20,6 +20,11 @@ let package = Package(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(
       name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+    .systemLibrary(
+      name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+    .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+    // libpng's setjmp/longjmp error handling kept inside C.
+    .target(name: "CGraftImage", dependencies: ["CPNG"]),
     .target(
       name: "COnnxProto", dependencies: ["CProtobufC"], exclude: ["onnx-ml.proto"],
       cSettings: [.unsafeFlags(["-Wno-deprecated-declarations"])]),
@@ -35,7 +40,8 @@ let package = Package(
     // Hot float loops compiled for AVX2 + FMA and for baseline x86-64, picked at run time.
     .target(name: "CGraftKernels"),
     .target(name: "GraftRuntime", dependencies: ["GraftIR", "COpenBLAS", "CGraftKernels"]),
-    .target(name: "GraftData", dependencies: ["GraftIR"]),
+    .target(
+      name: "GraftData", dependencies: ["GraftIR", "CTurboJPEG", "CGraftImage"]),
     .target(
       name: "Graft",
       dependencies: [
