@@ -116,4 +116,10 @@ public struct Preprocessing: Codable, Hashable, Sendable {
     }
     return result
   }
+
+  /// The model input for a decoded image (EXIF orientation already applied by the decoder),
+  /// converted to 8-bit RGB as Pillow's `convert("RGB")` does.
+  public func apply(_ image: DecodedImage) -> [Float] {
+    apply(rgb: image.rgb8(), width: image.width, height: image.height)
+  }
 }

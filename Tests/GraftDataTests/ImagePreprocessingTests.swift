@@ -57,3 +57,18 @@ func presetsMatchTheReferencePipeline(preset: Preprocessing.Preset, layout: Prep
     result.matches(expected, tolerance: 1e-6),
     "\(preset): \(String(describing: result.difference(from: expected)))")
 }
+
+/// A decoded image (oriented, converted to RGB) goes through a preset as Pillow's pixels of the
+/// same file do.
+@Test(arguments: ["jpeg_baseline_420.jpg", "jpeg_orientation_6.jpg", "png_palette.png"])
+func decodedImagesFeedThePresets(file: String) throws {
+  let images = folder.deletingLastPathComponent().appendingPathComponent("images")
+  let image = try ImageDecoder.decode(contentsOf: images.appendingPathComponent(file).path)
+  let reference = images.appendingPathComponent(file).deletingPathExtension()
+    .appendingPathExtension("npy")
+  let pixels = try NPY.read(contentsOf: reference.path)
+  let preset = Preprocessing(.torch, size: 4)
+  let expected = preset.apply(
+    rgb: pixels.elements(as: UInt8.self), width: pixels.shape[1], height: pixels.shape[0])
+  #expect(preset.apply(image) == expected)
+}
