@@ -41,7 +41,7 @@ let package = Package(
     .target(name: "CGraftKernels"),
     .target(name: "GraftRuntime", dependencies: ["GraftIR", "COpenBLAS", "CGraftKernels"]),
     .target(
-      name: "GraftData", dependencies: ["GraftIR", "CTurboJPEG", "CGraftImage"]),
+      name: "GraftData", dependencies: ["GraftIR", "GraftHDF5", "CTurboJPEG", "CGraftImage"]),
     .target(
       name: "Graft",
       dependencies: [
@@ -59,7 +59,7 @@ let package = Package(
     .testTarget(
       name: "GraftRuntimeTests",
       dependencies: ["GraftRuntime", "GraftONNX", "GraftIR", "GraftData"]),
-    .testTarget(name: "GraftDataTests", dependencies: ["GraftData", "GraftIR"]),
+    .testTarget(name: "GraftDataTests", dependencies: ["GraftData", "GraftIR", "GraftHDF5"]),
     .testTarget(name: "GraftONNXTests", dependencies: ["GraftONNX", "GraftIR"]),
     .testTarget(name: "GraftHDF5Tests", dependencies: ["GraftHDF5", "GraftIR"]),
     .testTarget(
