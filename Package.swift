@@ -11,6 +11,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
   ],
   targets: [
     // C libraries, each owned by exactly one Swift module.
@@ -41,7 +42,11 @@ let package = Package(
     .target(name: "CGraftKernels"),
     .target(name: "GraftRuntime", dependencies: ["GraftIR", "COpenBLAS", "CGraftKernels"]),
     .target(
-      name: "GraftData", dependencies: ["GraftIR", "GraftHDF5", "CTurboJPEG", "CGraftImage"]),
+      name: "GraftData",
+      dependencies: [
+        "GraftIR", "GraftHDF5", "CTurboJPEG", "CGraftImage",
+        .product(name: "CSV", package: "CSV.swift"),
+      ]),
     .target(
       name: "Graft",
       dependencies: [

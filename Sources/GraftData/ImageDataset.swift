@@ -1,3 +1,4 @@
+import CSV
 import Foundation
 
 /// One input of an image collection.
@@ -83,18 +84,27 @@ public struct ImageDataset: Sendable {
     } catch {
       throw DatasetError.badRow(path: path, row: 0, reason: "cannot be read as UTF-8 text")
     }
+    let reader: CSVReader
+    do {
+      reader = try CSVReader(string: text, trimFields: true)
+    } catch {
+      throw DatasetError.badRow(path: path, row: 1, reason: "\(error)")
+    }
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
     var rows: [(id: String, label: String)] = []
-    for (offset, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-      .enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty
-    {
-      let fields = try Self.csvFields(String(line), path: path, row: offset + 1)
-      if offset == 0, fields.map({ $0.lowercased() }) == ["path", "label"] { continue }
+    var row = 0
+    while let fields = reader.next() {
+      row += 1
+      if row == 1, fields.map({ $0.lowercased() }) == ["path", "label"] { continue }
+      if fields.allSatisfy(\.isEmpty) { continue }
       guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
         throw DatasetError.badRow(
-          path: path, row: offset + 1, reason: "expected 'path,label', got \(fields.count) fields")
+          path: path, row: row, reason: "expected 'path,label', got \(fields.count) fields")
       }
       rows.append((fields[0], fields[1]))
+    }
+    if let error = reader.error {
+      throw DatasetError.badRow(path: path, row: row + 1, reason: "\(error)")
     }
     let names = Set(rows.map(\.label)).sorted()
     let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
@@ -137,35 +147,5 @@ public struct ImageDataset: Sendable {
       if path.hasPrefix(prefix) { found.append(String(path.dropFirst(prefix.count))) }
     }
     return found.sorted()
-  }
-
-  /// The fields of one CSV line: comma-separated, a field in double quotes may hold commas and
-  /// `""` for a quote. (By hand: Foundation has no CSV reader and none is among the packages this
-  /// project may use; a line-based `path,label` file needs no more than this.)
-  private static func csvFields(_ line: String, path: String, row: Int) throws -> [String] {
-    var fields: [String] = []
-    var field = ""
-    var quoted = false
-    var iterator = Array(line).makeIterator()
-    while let character = iterator.next() {
-      switch (character, quoted) {
-      case ("\"", false) where field.isEmpty: quoted = true
-      case ("\"", true):
-        var lookahead = iterator
-        if lookahead.next() == "\"" {
-          field.append("\"")
-          iterator = lookahead
-        } else {
-          quoted = false
-        }
-      case (",", false):
-        fields.append(field)
-        field = ""
-      default: field.append(character)
-      }
-    }
-    guard !quoted else { throw DatasetError.badRow(path: path, row: row, reason: "unclosed quote") }
-    fields.append(field)
-    return fields.map { $0.trimmingCharacters(in: .whitespaces) }
   }
 }
