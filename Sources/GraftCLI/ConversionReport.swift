@@ -46,17 +46,19 @@ struct ConversionReport: Encodable {
     case inputsMadeNCHW = "inputs_made_nchw"
   }
 
+  /// The report of `summary`; `written` is the file as read back, whose ops are what the file
+  /// holds (at an old opset a newer op is written as several).
   init(
-    _ summary: ConversionSummary, source: String, destination: String, opset: Int,
-    comparisons: [OutputComparison], tolerance: Double
+    _ summary: ConversionSummary, written: Graph, source: String, destination: String,
+    opset: Int, comparisons: [OutputComparison], tolerance: Double
   ) {
     self.source = source
     self.destination = destination
     self.opset = opset
     opsBefore = summary.source.graph.opCounts
-    opsAfter = summary.result.graph.opCounts
+    opsAfter = written.opCounts
     parametersBefore = summary.source.graph.parameterCount
-    parametersAfter = summary.optimization.parametersAfter
+    parametersAfter = written.parameterCount
     removed = summary.optimization.nodesRemoved.filter { $0.value > 0 }
     inputsMadeNCHW = summary.permutedInputs.keys.sorted()
     check =

@@ -91,8 +91,8 @@ struct ConvertCommand: ParsableCommand {
       let summary = try convertModel(model, to: destination, options: options)
       let comparisons = check ? try checkConversion(summary, writtenTo: destination) : []
       let report = ConversionReport(
-        summary, source: source.model, destination: destination, opset: opset,
-        comparisons: comparisons, tolerance: tolerance)
+        summary, written: try loadModel(destination).graph, source: source.model,
+        destination: destination, opset: opset, comparisons: comparisons, tolerance: tolerance)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
