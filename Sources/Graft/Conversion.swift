@@ -72,15 +72,14 @@ public struct OutputComparison: Sendable {
   public var scale: Double
 }
 
-/// Runs the converted file and its source through Graft's runtime on the same random batch and
-/// compares every output.
+/// Runs the converted model, as read back from its file, and its source through Graft's runtime on
+/// the same random batch and compares every output.
 ///
-/// The file is read back with the ONNX importer, so the check covers the whole round trip.
-/// Inputs whose interface changed are fed the same values permuted.
-public func checkConversion(_ summary: ConversionSummary, writtenTo path: String, batch: Int = 2)
+/// Reading the file back makes the check cover the whole round trip. Inputs whose interface
+/// changed are fed the same values permuted.
+public func checkConversion(_ summary: ConversionSummary, written: Model, batch: Int = 2)
   throws -> [OutputComparison]
 {
-  let written = try ONNXImporter.load(contentsOf: path)
   let sourceInputs = try benchmarkInputs(for: summary.source.graph, batch: batch)
   var resultInputs = sourceInputs
   for (name, perm) in summary.permutedInputs {

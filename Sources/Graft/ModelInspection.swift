@@ -119,9 +119,7 @@ public struct ModelInspection: Sendable, Encodable {
     metadata = model.metadata
     inputs = graph.inputs.map { Self.value($0.name, $0.type) }
     outputs = graph.outputs.map { Self.value($0.name, graph.type(of: $0.name) ?? $0.type) }
-    var histogram: [String: Int] = [:]
-    for node in graph.nodes { histogram[node.opType, default: 0] += 1 }
-    ops = histogram.map { OpCount(op: $0, count: $1) }.sorted {
+    ops = graph.opCounts.map { OpCount(op: $0, count: $1) }.sorted {
       ($0.count, $1.op) > ($1.count, $0.op)
     }
     parameters = graph.parameterCount

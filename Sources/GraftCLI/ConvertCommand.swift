@@ -89,9 +89,10 @@ struct ConvertCommand: ParsableCommand {
         export: ONNXExportOptions(opset: opset, externalData: externalData), passes: passes,
         inputsAsNCHW: inputsAsNchw, outputs: output)
       let summary = try convertModel(model, to: destination, options: options)
-      let comparisons = check ? try checkConversion(summary, writtenTo: destination) : []
+      let written = try loadModel(destination)
+      let comparisons = check ? try checkConversion(summary, written: written) : []
       let report = ConversionReport(
-        summary, written: try loadModel(destination).graph, source: source.model,
+        summary, written: written.graph, source: source.model,
         destination: destination, opset: opset, comparisons: comparisons, tolerance: tolerance)
       if json {
         let encoder = JSONEncoder()

@@ -62,8 +62,11 @@ public final class FeatureCacheWriter {
   private let file: HDF5File
   private let hasLabels: Bool
 
-  var partialPath: String { path + ".partial" }
-  var progressPath: String { path + ".partial.progress" }
+  /// The cache while it is written, and its sidecar.
+  private var partialPath: String { Self.partialPath(path) }
+  private var progressPath: String { Self.progressPath(path) }
+  private static func partialPath(_ path: String) -> String { path + ".partial" }
+  private static func progressPath(_ path: String) -> String { path + ".partial.progress" }
 
   /// What the sidecar holds.
   private struct Progress: Codable {
@@ -84,8 +87,8 @@ public final class FeatureCacheWriter {
     self.path = path
     self.provenance = provenance
     hasLabels = labelNames != nil
-    let partial = path + ".partial"
-    let progressFile = path + ".partial.progress"
+    let partial = Self.partialPath(path)
+    let progressFile = Self.progressPath(path)
     if resume, let data = FileManager.default.contents(atPath: progressFile),
       let progress = try? JSONDecoder().decode(Progress.self, from: data)
     {

@@ -17,16 +17,6 @@ func kerasExportOptimizationKeepsKerasOutputs(_ folder: String) throws {
   try graph.verify()
   #expect(graph.outputs.map(\.name) == model.graph.outputs.map(\.name))
   #expect(report.opsAfter["Transpose", default: 0] <= 1, "\(folder): \(report.opsAfter)")
-  let directory = kerasFixtureRoot.appendingPathComponent(folder)
-  var inputs: [String: Tensor] = [:]
-  for (index, input) in model.graph.inputs.enumerated() {
-    inputs[input.name] = try NPY.read(
-      contentsOf: directory.appendingPathComponent("input_\(index).npy").path)
-  }
-  let results = try Session(graph: graph, threads: 2).run(inputs)
-  for (index, output) in graph.outputs.enumerated() {
-    let expected = try NPY.read(
-      contentsOf: directory.appendingPathComponent("output_\(index).npy").path)
-    expectMatch(results[output.name], expected, "\(folder) output '\(output.name)'")
-  }
+  try expectKerasOutputs(
+    graph, inputs: try kerasFixtureInputs(folder, for: model.graph), folder: folder)
 }

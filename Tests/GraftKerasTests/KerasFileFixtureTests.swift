@@ -35,6 +35,28 @@ func loadKerasFixture(_ folder: String, config: String? = nil) throws -> (Model,
   return (model, description)
 }
 
+/// The fixture's inputs (`input_<i>.npy`) by the names of `graph`'s inputs, in order.
+func kerasFixtureInputs(_ folder: String, for graph: Graph) throws -> [String: Tensor] {
+  let directory = kerasFixtureRoot.appendingPathComponent(folder)
+  var inputs: [String: Tensor] = [:]
+  for (index, input) in graph.inputs.enumerated() {
+    inputs[input.name] = try NPY.read(
+      contentsOf: directory.appendingPathComponent("input_\(index).npy").path)
+  }
+  return inputs
+}
+
+/// Runs `graph` on `inputs` and compares each output with Keras's (`output_<i>.npy`).
+func expectKerasOutputs(_ graph: Graph, inputs: [String: Tensor], folder: String) throws {
+  let directory = kerasFixtureRoot.appendingPathComponent(folder)
+  let results = try Session(graph: graph, threads: 2).run(inputs)
+  for (index, output) in graph.outputs.enumerated() {
+    let expected = try NPY.read(
+      contentsOf: directory.appendingPathComponent("output_\(index).npy").path)
+    expectMatch(results[output.name], expected, "\(folder) output '\(output.name)'")
+  }
+}
+
 /// Runs `graph` on the fixture's inputs and compares its outputs, then each cut alone, with
 /// Keras's values.
 private func expectParity(_ graph: Graph, folder: String) throws {
@@ -42,15 +64,8 @@ private func expectParity(_ graph: Graph, folder: String) throws {
   func array(_ name: String) throws -> Tensor {
     try NPY.read(contentsOf: directory.appendingPathComponent(name).path)
   }
-  var inputs: [String: Tensor] = [:]
-  for (index, input) in graph.inputs.enumerated() {
-    inputs[input.name] = try array("input_\(index).npy")
-  }
-  let results = try Session(graph: graph, threads: 2).run(inputs)
-  for (index, output) in graph.outputs.enumerated() {
-    expectMatch(
-      results[output.name], try array("output_\(index).npy"), "\(folder) output '\(output.name)'")
-  }
+  let inputs = try kerasFixtureInputs(folder, for: graph)
+  try expectKerasOutputs(graph, inputs: inputs, folder: folder)
   let cuts = try JSONValue(parsing: Data(contentsOf: directory.appendingPathComponent("cuts.json")))
   for (index, cut) in (cuts.array ?? []).compactMap(\.string).enumerated() {
     let session = try Session(graph: graph, outputs: [cut], threads: 2)

@@ -48,17 +48,23 @@ func loadFixture(_ fixture: String) throws -> (graph: Graph, inputs: [String: Te
   return (model.graph, inputs)
 }
 
-/// Graft's outputs on the fixture batch equal onnxruntime's.
-@Test(arguments: runnableFixtures)
-func outputsMatchOnnxRuntime(fixture: String) throws {
+/// Runs `graph` on `inputs` and checks each output against the fixture's onnxruntime output
+/// (`output_<i>.npy`).
+func expectOnnxRuntimeOutputs(_ graph: Graph, inputs: [String: Tensor], fixture: String) throws {
   let folder = repository.appendingPathComponent("fixtures/onnx/\(fixture)")
-  let (graph, inputs) = try loadFixture(fixture)
   let results = try Session(graph: graph, threads: 2).run(inputs)
   for (index, output) in graph.outputs.enumerated() {
     let expected = try NPY.read(
       contentsOf: folder.appendingPathComponent("output_\(index).npy").path)
     expectClose(try #require(results[output.name]), expected, "\(fixture) output '\(output.name)'")
   }
+}
+
+/// Graft's outputs on the fixture batch equal onnxruntime's.
+@Test(arguments: runnableFixtures)
+func outputsMatchOnnxRuntime(fixture: String) throws {
+  let (graph, inputs) = try loadFixture(fixture)
+  try expectOnnxRuntimeOutputs(graph, inputs: inputs, fixture: fixture)
 }
 
 /// A session cut at each recorded cut point, and one cut at all of them together, computes

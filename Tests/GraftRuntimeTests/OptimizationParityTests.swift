@@ -21,16 +21,7 @@ import Testing
       #expect(graph.type(of: output.name) == original.type(of: output.name), "\(output.name)")
     }
     #expect(report.opsAfter.values.reduce(0, +) == graph.nodes.count)
-    let results = try Session(graph: graph, threads: 2).run(inputs)
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("fixtures/onnx/\(fixture)")
-    for (index, output) in original.outputs.enumerated() {
-      let expected = try NPY.read(
-        contentsOf: folder.appendingPathComponent("output_\(index).npy").path)
-      expectClose(
-        try #require(results[output.name]), expected, "\(fixture) output '\(output.name)'")
-    }
+    try expectOnnxRuntimeOutputs(graph, inputs: inputs, fixture: fixture)
   }
 
   /// tf2onnx's MobileNetV3 (108 Transposes, one pair around each Conv) keeps only the Transpose

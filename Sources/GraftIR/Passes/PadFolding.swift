@@ -28,7 +28,8 @@ extension Graph {
         let spatial = zeroSpatialPads(of: nodes[padAt])
       else { continue }
       let padded = nodes[padAt].inputs[0]
-      guard let folded = withPads(spatial, added: nodes[index], nonNegative: isNonNegative(padded))
+      let nonNegative = producers[padded].map { isNonNegative(nodes[$0]) } ?? false
+      guard let folded = withPads(spatial, added: nodes[index], nonNegative: nonNegative)
       else { continue }
       nodes[index].op = folded
       nodes[index].inputs[0] = padded
@@ -77,10 +78,9 @@ extension Graph {
     }
   }
 
-  /// Whether `value` is known to hold no negative number: the output of a `Relu`, or of a `Clip`
+  /// Whether `producer`'s output is known to hold no negative number: it is a `Relu`, or a `Clip`
   /// whose lower bound is a constant ≥ 0.
-  private func isNonNegative(_ value: String) -> Bool {
-    guard let producer = nodes.first(where: { $0.outputs.first == value }) else { return false }
+  private func isNonNegative(_ producer: Node) -> Bool {
     switch producer.op {
     case is Relu:
       return true

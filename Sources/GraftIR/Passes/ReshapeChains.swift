@@ -34,12 +34,9 @@ extension Graph {
       if input == output, !output.contains(.unknown) {
         nodes[index].op = Identity()
         nodes[index].inputs = [source]
-      } else if source != node.inputs[0], let target = reshapeTarget(from: input, to: output) {
-        let name = uniqueConstantName("\(node.name)/shape")
-        constants[name] = Tensor(target, shape: [target.count])
-        nodes[index].op = Reshape()
-        nodes[index].inputs = [source, name]
-      } else {
+      } else if source == node.inputs[0]
+        || !rewriteAsReshape(at: index, reading: source, from: input, to: output)
+      {
         continue
       }
       rewritten += 1
@@ -51,12 +48,22 @@ extension Graph {
     return rewritten
   }
 
-  /// The Reshape target giving `output` from `input` (see `collapseReshapeChains`), or nil.
-  private func reshapeTarget(from input: [Dim], to output: [Dim]) -> [Int64]? {
+  /// Makes the node at `index` a Reshape of `source` (shaped `input`) to `output`, with a new
+  /// constant target: fixed dims as they are, a symbolic dim `input` has at the same index as 0
+  /// (copy), at most one other as -1. Returns false, changing nothing, when `output` cannot be
+  /// spelled so.
+  mutating func rewriteAsReshape(
+    at index: Int, reading source: String, from input: [Dim], to output: [Dim]
+  ) -> Bool {
     let target: [Int64] = output.enumerated().map { axis, dim in
       if let size = dim.value { return Int64(size) }
       return axis < input.count && input[axis] == dim && dim != .unknown ? 0 : -1
     }
-    return target.filter({ $0 == -1 }).count <= 1 ? target : nil
+    guard target.filter({ $0 == -1 }).count <= 1 else { return false }
+    let name = uniqueConstantName("\(nodes[index].name)/shape")
+    constants[name] = Tensor(target, shape: [target.count])
+    nodes[index].op = Reshape()
+    nodes[index].inputs = [source, name]
+    return true
   }
 }

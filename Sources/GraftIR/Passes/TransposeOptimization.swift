@@ -179,16 +179,7 @@ extension Graph {
     else { return false }
     let moving = perm.filter { before[$0] != .fixed(1) }
     guard moving == moving.sorted() else { return false }
-    let target: [Int64] = after.enumerated().map { axis, dim in
-      if let size = dim.value { return Int64(size) }
-      return before[axis] == dim && dim != .unknown ? 0 : -1
-    }
-    guard target.filter({ $0 == -1 }).count <= 1 else { return false }
-    let name = uniqueConstantName("\(nodes[index].name)/shape")
-    constants[name] = Tensor(target, shape: [target.count])
-    nodes[index].op = Reshape()
-    nodes[index].inputs = [source, name]
-    return true
+    return rewriteAsReshape(at: index, reading: source, from: before, to: after)
   }
 
   /// Whether `node` is a Reshape of `value` by a constant target that means the same for an input
