@@ -71,3 +71,21 @@ private func temporaryFolder() throws -> URL {
   #expect(opset.stderr.contains("opset 12"), "\(opset.stderr)")
   #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
 }
+
+/// The summary counts the ops of the file written: at opset 13, Gelu (opset 20) is written, and
+/// counted, as the ops that compute it.
+@Test func convertSummaryCountsTheWrittenOps() throws {
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let result = try GraftBinary.run([
+    "convert", "fixtures/onnx/single_ops_opset20/model.onnx",
+    folder.appendingPathComponent("gelu.onnx").path, "--opset", "13", "--json",
+  ])
+  #expect(result.status == 0, "\(result.stderr)")
+  let report = try #require(
+    try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+  let opsBefore = try #require(report["ops_before"] as? [String: Int])
+  let opsAfter = try #require(report["ops_after"] as? [String: Int])
+  #expect(opsBefore["Gelu"] == 2)
+  #expect(opsAfter["Gelu"] == nil && opsAfter["Erf"] == 1, "\(opsAfter)")
+}
