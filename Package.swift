@@ -24,6 +24,8 @@ let package = Package(
     .systemLibrary(
       name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
     .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+    .systemLibrary(
+      name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     // libpng's setjmp/longjmp error handling kept inside C.
     .target(name: "CGraftImage", dependencies: ["CPNG"]),
     .target(
@@ -44,7 +46,7 @@ let package = Package(
     .target(
       name: "GraftData",
       dependencies: [
-        "GraftIR", "GraftHDF5", "CTurboJPEG", "CGraftImage",
+        "GraftIR", "GraftHDF5", "CTurboJPEG", "CGraftImage", "CCrypto",
         .product(name: "CSV", package: "CSV.swift"),
       ]),
     .target(

@@ -3,7 +3,8 @@
 # as arguments (tools that need more, such as pip for downloading the ONNX node tests, pass them).
 # Swift itself is expected on PATH (Graft is built with Swift 6.3).
 set -euo pipefail
-packages=(pkg-config libprotobuf-c-dev libhdf5-dev libopenblas-dev libturbojpeg0-dev libpng-dev "$@")
+packages=(pkg-config libprotobuf-c-dev libhdf5-dev libopenblas-dev libturbojpeg0-dev libpng-dev
+  libssl-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

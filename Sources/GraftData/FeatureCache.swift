@@ -3,183 +3,175 @@ import GraftHDF5
 import GraftIR
 
 /// What a feature cache was made with. A run that resumes or merges caches refuses one made
-/// otherwise, so features of different models, layers or preprocessing are never mixed.
+/// otherwise, so features of different models, layers, pooling or preprocessing are never mixed.
 public struct FeatureCacheProvenance: Codable, Equatable, Sendable {
-  /// SHA-256 of the model file, hex.
+  /// SHA-256 of the model file (and of its `--config` file after a `+`), hex.
   public var modelSHA256: String
   /// The cut layers, in `/features/<layer>` order.
   public var layers: [String]
   /// The preprocessing, as JSON (see `Preprocessing`); empty for array inputs.
   public var preprocessing: String
+  /// How spatial maps were reduced to vectors: `avg`, `max` or `none`.
+  public var pool: String
+  /// The features' element type: float32 or float16.
+  public var dtype: DType
   public var graftVersion: String
 
-  public init(modelSHA256: String, layers: [String], preprocessing: String, graftVersion: String) {
+  public init(
+    modelSHA256: String, layers: [String], preprocessing: String, pool: String,
+    dtype: DType = .float32, graftVersion: String
+  ) {
     self.modelSHA256 = modelSHA256
     self.layers = layers
     self.preprocessing = preprocessing
+    self.pool = pool
+    self.dtype = dtype
     self.graftVersion = graftVersion
+  }
+
+  /// The first field that differs from `other` in what the features mean (the Graft version
+  /// may differ), named as errors say it; nil when none does.
+  public func mismatch(with other: FeatureCacheProvenance) -> String? {
+    if modelSHA256 != other.modelSHA256 { return "model" }
+    if layers != other.layers { return "layer set" }
+    if preprocessing != other.preprocessing { return "preprocessing" }
+    if pool != other.pool { return "pooling" }
+    if dtype != other.dtype { return "feature dtype" }
+    return nil
   }
 }
 
 /// Errors of the feature cache, each naming the file.
 public enum FeatureCacheError: Error, CustomStringConvertible {
-  /// `--resume` found a cache made with another model, layer set or preprocessing.
+  /// A cache made with another model, layer set, pooling or preprocessing than required.
   case provenanceMismatch(path: String, field: String)
+  /// `--resume` found a partial cache made from other data (another item list or shard).
+  case dataMismatch(path: String)
   /// A batch does not fit the cache (missing layer, wrong feature shape, row counts that differ).
   case badBatch(path: String, reason: String)
   case unwritable(path: String, reason: String)
+  /// Not a complete feature cache: missing datasets or attributes, or rows that disagree.
+  case invalid(path: String, reason: String)
 
   public var description: String {
     switch self {
     case .provenanceMismatch(let path, let field):
-      "'\(path)' was made with another \(field); resume only with the same model, layers and "
-        + "preprocessing, or write a new cache"
+      "'\(path)' was made with another \(field); resume or merge only caches made with the same "
+        + "model, layers, pooling and preprocessing"
+    case .dataMismatch(let path):
+      "'\(path)' is a partial cache of other data (another folder, file or shard); resume it with "
+        + "the same DATA and --shard, or write a new cache"
     case .badBatch(let path, let reason): "'\(path)': \(reason)"
     case .unwritable(let path, let reason): "cannot write '\(path)': \(reason)"
+    case .invalid(let path, let reason):
+      "'\(path)' is not a complete Graft feature cache: \(reason)"
     }
   }
 }
 
-/// Writes a feature cache batch by batch, so that a run killed at any moment can be resumed with
-/// no row lost or written twice.
+/// A finished feature cache, read back: readable with h5py alone, in this layout:
 ///
-/// Layout (readable with h5py alone): `/features/<layer>` float32 `[N, D…]` chunked by rows,
-/// `/ids` strings, `/labels` int64 and `/label_names` strings when the data has labels, and on
-/// the root the provenance attributes (`model_sha256`, `layers`, `preprocessing`,
-/// `graft_version`) and `rows_complete`.
-///
-/// While running, the cache is `PATH.partial`; after each batch is flushed, the number of complete
-/// rows goes to the sidecar `PATH.partial.progress` (JSON, written to a temporary file and renamed,
-/// so it is always whole). A run killed with `kill -9` can leave an HDF5 attribute unreadable
-/// even when the data is intact (measured with libhdf5 1.10.8), which is why the count of record
-/// is the sidecar, not an attribute. Resuming truncates every dataset to that count.
-/// `finish()` writes the attributes and renames the cache to `PATH`.
-public final class FeatureCacheWriter {
+/// - `/features/<layer>`: float32 (or float16) `[N, D…]`, chunked by rows;
+/// - `/ids`: strings, each row's image path relative to DATA, or an array row's number;
+/// - `/labels`: int64 indices into `/label_names` (the class names, sorted), when labelled;
+/// - `/skipped/ids` and `/skipped/reasons`: strings, the inputs that could not be read and why;
+/// - root attributes `model_sha256`, `layers`, `preprocessing` (JSON), `pool`, `graft_version`
+///   and `rows_complete` (N), and `shard` (`K/N`) for a shard's cache.
+public final class FeatureCache {
   public let path: String
   public let provenance: FeatureCacheProvenance
-  /// Rows written and flushed; a resumed run continues from here.
-  public private(set) var rowsComplete: Int
+  public let rows: Int
+  /// Each layer's feature shape after the row dim.
+  public let featureShapes: [String: [Int]]
+  /// Sorted class names; nil for unlabelled data.
+  public let labelNames: [String]?
+  /// The cache's `--shard K/N`, nil for an unsharded run.
+  public let shard: String?
   private let file: HDF5File
-  private let hasLabels: Bool
 
-  /// The cache while it is written, and its sidecar.
-  private var partialPath: String { Self.partialPath(path) }
-  private var progressPath: String { Self.progressPath(path) }
-  private static func partialPath(_ path: String) -> String { path + ".partial" }
-  private static func progressPath(_ path: String) -> String { path + ".partial.progress" }
-
-  /// What the sidecar holds.
-  private struct Progress: Codable {
-    var rowsComplete: Int
-    var provenance: FeatureCacheProvenance
-  }
-
-  /// Starts a cache at `path`, or with `resume` continues the partial one there.
+  /// Opens the finished cache at `path` and checks its layout.
   ///
-  /// - Parameters:
-  ///   - featureShapes: each layer's feature shape after the batch dim.
-  ///   - labelNames: the sorted class names, or nil for unlabelled data.
-  /// - Throws: `FeatureCacheError.provenanceMismatch` when resuming a cache made otherwise.
-  public init(
-    path: String, provenance: FeatureCacheProvenance, featureShapes: [String: [Int]],
-    labelNames: [String]?, resume: Bool
-  ) throws {
+  /// - Throws: `FeatureCacheError.invalid` naming what is missing or inconsistent, or
+  ///   `HDF5Error` for a file HDF5 cannot open.
+  public init(contentsOf path: String) throws {
     self.path = path
-    self.provenance = provenance
-    hasLabels = labelNames != nil
-    let partial = Self.partialPath(path)
-    let progressFile = Self.progressPath(path)
-    if resume, let data = FileManager.default.contents(atPath: progressFile),
-      let progress = try? JSONDecoder().decode(Progress.self, from: data)
-    {
-      for (field, same) in [
-        ("model", progress.provenance.modelSHA256 == provenance.modelSHA256),
-        ("layer set", progress.provenance.layers == provenance.layers),
-        ("preprocessing", progress.provenance.preprocessing == provenance.preprocessing),
-      ] where !same {
-        throw FeatureCacheError.provenanceMismatch(path: path, field: field)
-      }
-      file = try HDF5File(opening: partial, mode: .readWrite)
-      rowsComplete = progress.rowsComplete
-      for name in Self.rowDatasets(layers: provenance.layers, labels: hasLabels) {
-        try file.root.dataset(name).resize(rows: rowsComplete)
-      }
-      return
-    }
-    // Nothing resumable: a partial file without its sidecar committed no row.
-    try? FileManager.default.removeItem(atPath: progressFile)
-    file = try HDF5File(creating: partial, overwrite: true)
-    rowsComplete = 0
-    for layer in provenance.layers {
-      guard let shape = featureShapes[layer] else {
-        throw FeatureCacheError.badBatch(path: path, reason: "no feature shape for '\(layer)'")
-      }
-      let rowElements = max(1, shape.reduce(1, *) * 4)
-      _ = try file.root.createDataset(
-        "features/\(layer)", elementType: HDF5ElementType(.float32), shape: [0] + shape,
-        layout: .extendableRows(perChunk: max(1, (1 << 20) / rowElements)))
-    }
-    _ = try file.root.createDataset(
-      "ids", elementType: .variableString, shape: [0], layout: .extendableRows(perChunk: 1024))
-    if let labelNames {
-      _ = try file.root.createDataset(
-        "labels", elementType: HDF5ElementType(.int64), shape: [0],
-        layout: .extendableRows(perChunk: 4096))
-      _ = try file.root.createDataset("label_names", strings: labelNames)
-    }
-    try file.flush()
-    try writeProgress()
-  }
-
-  /// Appends one batch: features per layer (`[rows, D…]`), the rows' ids and labels.
-  public func append(features: [String: Tensor], ids: [String], labels: [Int64]?) throws {
-    let rows = ids.count
-    guard (labels != nil) == hasLabels, labels.map({ $0.count == rows }) ?? true else {
-      throw FeatureCacheError.badBatch(
+    guard FileManager.default.fileExists(atPath: path) else {
+      let partial = FileManager.default.fileExists(atPath: FeatureCacheWriter.partialPath(path))
+      throw FeatureCacheError.invalid(
         path: path,
-        reason: hasLabels ? "the batch needs one label per row" : "the cache has no labels")
+        reason: partial
+          ? "only its unfinished '\(FeatureCacheWriter.partialPath(path))' exists; finish it "
+            + "with --resume" : "no such file")
     }
-    for layer in provenance.layers {
-      guard let tensor = features[layer], tensor.shape.first == rows else {
-        throw FeatureCacheError.badBatch(
-          path: path, reason: "the batch needs \(rows) rows of features for '\(layer)'")
+    file = try HDF5File(opening: path)
+    let root = file.root
+    func attribute<T>(_ name: String, _ read: (String) throws -> T) throws -> T {
+      guard try root.hasAttribute(name) else {
+        throw FeatureCacheError.invalid(path: path, reason: "no '\(name)' attribute")
       }
-      try file.root.dataset("features/\(layer)").appendRows(tensor)
+      return try read(name)
     }
-    try file.root.dataset("ids").appendRows(strings: ids)
-    if let labels { try file.root.dataset("labels").appendRows(labels) }
-    try file.flush()
-    rowsComplete += rows
-    try writeProgress()
+    let layers = try attribute("layers", root.stringArrayAttribute)
+    rows = Int(try attribute("rows_complete") { try root.scalarAttribute($0, as: Int64.self) })
+    var shapes: [String: [Int]] = [:]
+    var dtype = DType.float32
+    for layer in layers {
+      guard try root.contains("features/\(layer)") else {
+        throw FeatureCacheError.invalid(path: path, reason: "no dataset '/features/\(layer)'")
+      }
+      let dataset = try root.dataset("features/\(layer)")
+      let shape = try dataset.shape
+      guard shape.first == rows else {
+        throw FeatureCacheError.invalid(
+          path: path, reason: "'/features/\(layer)' has \(shape.first ?? 0) rows, not \(rows)")
+      }
+      shapes[layer] = Array(shape.dropFirst())
+      dtype = dataset.elementType == .float16 ? .float16 : .float32
+    }
+    featureShapes = shapes
+    provenance = FeatureCacheProvenance(
+      modelSHA256: try attribute("model_sha256", root.stringAttribute), layers: layers,
+      preprocessing: try attribute("preprocessing", root.stringAttribute),
+      pool: try attribute("pool", root.stringAttribute), dtype: dtype,
+      graftVersion: try attribute("graft_version", root.stringAttribute))
+    labelNames = try root.contains("label_names") ? root.dataset("label_names").readStrings() : nil
+    shard = try root.hasAttribute("shard") ? root.stringAttribute("shard") : nil
+    for name in ["ids"] + (labelNames != nil ? ["labels"] : []) {
+      guard try root.contains(name), try root.dataset(name).shape.first == rows else {
+        throw FeatureCacheError.invalid(path: path, reason: "'/\(name)' does not have \(rows) rows")
+      }
+    }
   }
 
-  /// Writes the provenance attributes and `rows_complete`, and moves the cache to `path`.
-  public func finish() throws {
-    try file.root.setAttribute("model_sha256", provenance.modelSHA256)
-    try file.root.setAttribute("layers", strings: provenance.layers)
-    try file.root.setAttribute("preprocessing", provenance.preprocessing)
-    try file.root.setAttribute("graft_version", provenance.graftVersion)
-    try file.root.setAttribute("rows_complete", Int64(rowsComplete))
-    try file.close()
-    guard rename(partialPath, path) == 0 else {
-      throw FeatureCacheError.unwritable(path: path, reason: String(cString: strerror(errno)))
+  /// Features of `layer` for `rows`, as float32 `[rows.count, D…]` (float16 caches widened).
+  public func features(_ layer: String, rows range: Range<Int>) throws -> Tensor {
+    guard featureShapes[layer] != nil else {
+      throw FeatureCacheError.invalid(
+        path: path,
+        reason:
+          "no layer '\(layer)' (it holds \(provenance.layers.map { "'\($0)'" }.joined(separator: ", ")))"
+      )
     }
-    try? FileManager.default.removeItem(atPath: progressPath)
+    let stored = try file.root.dataset("features/\(layer)").readTensor(rows: range)
+    guard stored.dtype == .float16 else { return stored }
+    return Tensor(stored.elements(as: Float16.self).map(Float.init), shape: stored.shape)
   }
 
-  /// The datasets that grow by rows.
-  private static func rowDatasets(layers: [String], labels: Bool) -> [String] {
-    layers.map { "features/\($0)" } + ["ids"] + (labels ? ["labels"] : [])
+  public func ids(rows range: Range<Int>) throws -> [String] {
+    try file.root.dataset("ids").readStrings(rows: range)
   }
 
-  /// Replaces the sidecar with the current count, atomically.
-  private func writeProgress() throws {
-    let data = try JSONEncoder().encode(
-      Progress(rowsComplete: rowsComplete, provenance: provenance))
-    do {
-      try data.write(to: URL(fileURLWithPath: progressPath), options: .atomic)
-    } catch {
-      throw FeatureCacheError.unwritable(path: progressPath, reason: error.localizedDescription)
-    }
+  /// Label indices into `labelNames`; nil for unlabelled data.
+  public func labels(rows range: Range<Int>) throws -> [Int64]? {
+    guard labelNames != nil else { return nil }
+    return try file.root.dataset("labels").readRows(range, as: Int64.self)
+  }
+
+  /// The inputs that could not be read, with the reason of each.
+  public func skipped() throws -> [(id: String, reason: String)] {
+    guard try file.root.contains("skipped/ids") else { return [] }
+    let ids = try file.root.dataset("skipped/ids").readStrings()
+    let reasons = try file.root.dataset("skipped/reasons").readStrings()
+    return Array(zip(ids, reasons))
   }
 }

@@ -5,9 +5,10 @@ import GraftIR
 import Testing
 
 private let provenance = FeatureCacheProvenance(
-  modelSHA256: "ab12", layers: ["pool", "logits"], preprocessing: "{\"crop\":4}",
+  modelSHA256: "ab12", layers: ["pool", "logits"], preprocessing: "{\"crop\":4}", pool: "avg",
   graftVersion: "test")
-private let shapes = ["pool": [3], "logits": [2]]
+private let layout = FeatureCacheLayout(
+  featureShapes: ["pool": [3], "logits": [2]], labelNames: ["cat", "dog"], dataFingerprint: "d1")
 
 /// Batch `index` of 2 rows: features that say which row they are, ids and labels.
 private func batch(_ index: Int) -> (features: [String: Tensor], ids: [String], labels: [Int64]) {
@@ -30,8 +31,7 @@ private func temporaryCachePath() throws -> String {
 
 private func write(batches: Range<Int>, to path: String, resume: Bool, finish: Bool) throws {
   let writer = try FeatureCacheWriter(
-    path: path, provenance: provenance, featureShapes: shapes, labelNames: ["cat", "dog"],
-    resume: resume)
+    path: path, provenance: provenance, layout: layout, resume: resume)
   #expect(writer.rowsComplete == 2 * batches.lowerBound)
   for index in batches {
     let (features, ids, labels) = batch(index)
@@ -97,8 +97,47 @@ private func write(batches: Range<Int>, to path: String, resume: Bool, finish: B
   var other = provenance
   other.modelSHA256 = "ff00"
   #expect {
-    try FeatureCacheWriter(
-      path: path, provenance: other, featureShapes: shapes, labelNames: ["cat", "dog"],
-      resume: true)
+    try FeatureCacheWriter(path: path, provenance: other, layout: layout, resume: true)
   } throws: { "\($0)".contains("another model") }
+}
+
+/// A partial cache of other inputs (another folder or shard) is refused, not continued.
+@Test func resumeRefusesOtherData() throws {
+  let path = try temporaryCachePath()
+  try write(batches: 0..<1, to: path, resume: false, finish: false)
+  var other = layout
+  other.dataFingerprint = "d2"
+  #expect {
+    try FeatureCacheWriter(path: path, provenance: provenance, layout: other, resume: true)
+  } throws: { "\($0)".contains("other data") }
+}
+
+/// Skipped inputs are kept with their reasons and counted with the rows; a float16 cache reads
+/// back as float32 through `FeatureCache`, with its provenance.
+@Test func skippedInputsAndFloat16FeaturesReadBack() throws {
+  let path = try temporaryCachePath()
+  var half = provenance
+  half.dtype = .float16
+  let writer = try FeatureCacheWriter(path: path, provenance: half, layout: layout, resume: false)
+  let (features, ids, labels) = batch(0)
+  try writer.append(
+    features: features, ids: ids, labels: labels, skipped: [("broken.jpg", "truncated JPEG")])
+  #expect(writer.inputsComplete == 3)
+  try writer.finish()
+  let cache = try FeatureCache(contentsOf: path)
+  #expect(cache.provenance == half)
+  #expect(cache.rows == 2 && cache.featureShapes == ["pool": [3], "logits": [2]])
+  #expect(
+    try cache.features("pool", rows: 0..<2).elements(as: Float.self) == [0, 1, 2, 10, 11, 12])
+  #expect(try cache.labels(rows: 0..<2) == [0, 1])
+  #expect(try cache.skipped().map { "\($0.id): \($0.reason)" } == ["broken.jpg: truncated JPEG"])
+  #expect(
+    try HDF5File(opening: path).root.dataset("features/pool").elementType == .float16)
+}
+
+/// An unfinished cache is not taken for a finished one.
+@Test func unfinishedCacheIsNotReadable() throws {
+  let path = try temporaryCachePath()
+  try write(batches: 0..<1, to: path, resume: false, finish: false)
+  #expect { try FeatureCache(contentsOf: path) } throws: { "\($0)".contains("--resume") }
 }

@@ -1,0 +1,207 @@
+import Foundation
+import GraftHDF5
+import GraftIR
+
+/// What a new cache holds, beyond its provenance.
+public struct FeatureCacheLayout: Sendable {
+  /// Each layer's feature shape after the row dim.
+  public var featureShapes: [String: [Int]]
+  /// The sorted class names, or nil for unlabelled data.
+  public var labelNames: [String]?
+  /// Identifies the inputs of the run (e.g. a digest of their ids in order): a partial cache is
+  /// resumed only by a run over the same inputs.
+  public var dataFingerprint: String
+  /// `K/N` for a shard's cache.
+  public var shard: String?
+
+  public init(
+    featureShapes: [String: [Int]], labelNames: [String]?, dataFingerprint: String,
+    shard: String? = nil
+  ) {
+    self.featureShapes = featureShapes
+    self.labelNames = labelNames
+    self.dataFingerprint = dataFingerprint
+    self.shard = shard
+  }
+}
+
+/// Writes a feature cache (layout: see `FeatureCache`) batch by batch, so that a run killed at
+/// any moment can be resumed with no row lost or written twice.
+///
+/// While running, the cache is `PATH.partial`; after each batch is flushed, the counts of rows
+/// and skipped inputs go to the sidecar `PATH.partial.progress` (JSON, written to a temporary
+/// file and renamed, so it is always whole). A run killed with `kill -9` can leave an HDF5
+/// attribute unreadable even when the data is intact (measured with libhdf5 1.10.8), which is
+/// why the count of record is the sidecar, not an attribute. Resuming truncates every dataset to
+/// that count. `finish()` writes the attributes and renames the cache to `PATH`.
+///
+/// Inputs are consumed in order, each either a row or a skipped input, so a resumed run
+/// continues at input `rowsComplete + skippedComplete`.
+public final class FeatureCacheWriter {
+  public let path: String
+  public let provenance: FeatureCacheProvenance
+  /// Rows written and flushed.
+  public private(set) var rowsComplete: Int
+  /// Skipped inputs recorded and flushed.
+  public private(set) var skippedComplete: Int
+  /// Inputs done (rows and skipped): a resumed run continues from here.
+  public var inputsComplete: Int { rowsComplete + skippedComplete }
+  private let layout: FeatureCacheLayout
+  private let file: HDF5File
+
+  static func partialPath(_ path: String) -> String { path + ".partial" }
+  static func progressPath(_ path: String) -> String { path + ".partial.progress" }
+
+  /// What the sidecar holds.
+  private struct Progress: Codable {
+    var rowsComplete: Int
+    var skippedComplete: Int
+    var provenance: FeatureCacheProvenance
+    var dataFingerprint: String
+  }
+
+  /// Whether a partial cache that `resume` could continue exists for `path`.
+  public static func hasPartial(_ path: String) -> Bool {
+    FileManager.default.fileExists(atPath: progressPath(path))
+  }
+
+  /// Starts a cache at `path`, or with `resume` continues the partial one there.
+  ///
+  /// - Throws: `FeatureCacheError.provenanceMismatch` or `.dataMismatch` when resuming a cache
+  ///   made otherwise.
+  public init(
+    path: String, provenance: FeatureCacheProvenance, layout: FeatureCacheLayout, resume: Bool
+  ) throws {
+    guard [.float32, .float16].contains(provenance.dtype) else {
+      throw FeatureCacheError.badBatch(
+        path: path, reason: "features are float32 or float16, not \(provenance.dtype)")
+    }
+    self.path = path
+    self.provenance = provenance
+    self.layout = layout
+    let partial = Self.partialPath(path)
+    let progressFile = Self.progressPath(path)
+    if resume, let data = FileManager.default.contents(atPath: progressFile),
+      let progress = try? JSONDecoder().decode(Progress.self, from: data)
+    {
+      if let field = progress.provenance.mismatch(with: provenance) {
+        throw FeatureCacheError.provenanceMismatch(path: partial, field: field)
+      }
+      guard progress.dataFingerprint == layout.dataFingerprint else {
+        throw FeatureCacheError.dataMismatch(path: partial)
+      }
+      file = try HDF5File(opening: partial, mode: .readWrite)
+      (rowsComplete, skippedComplete) = (progress.rowsComplete, progress.skippedComplete)
+      for name in provenance.layers.map({ "features/\($0)" }) + ["ids"]
+        + (layout.labelNames != nil ? ["labels"] : [])
+      {
+        try file.root.dataset(name).resize(rows: rowsComplete)
+      }
+      for name in ["skipped/ids", "skipped/reasons"] {
+        try file.root.dataset(name).resize(rows: skippedComplete)
+      }
+      return
+    }
+    // Nothing resumable: a partial file without its sidecar committed no row.
+    try? FileManager.default.removeItem(atPath: progressFile)
+    file = try HDF5File(creating: partial, overwrite: true)
+    (rowsComplete, skippedComplete) = (0, 0)
+    try createDatasets()
+    try file.flush()
+    try writeProgress()
+  }
+
+  private func createDatasets() throws {
+    let root = file.root
+    for layer in provenance.layers {
+      guard let shape = layout.featureShapes[layer] else {
+        throw FeatureCacheError.badBatch(path: path, reason: "no feature shape for '\(layer)'")
+      }
+      // Chunks of about 1 MB of whole rows.
+      let rowBytes = max(1, shape.reduce(1, *) * provenance.dtype.byteSize)
+      _ = try root.createDataset(
+        "features/\(layer)", elementType: HDF5ElementType(provenance.dtype), shape: [0] + shape,
+        layout: .extendableRows(perChunk: max(1, (1 << 20) / rowBytes)))
+    }
+    for name in ["ids", "skipped/ids", "skipped/reasons"] {
+      _ = try root.createDataset(
+        name, elementType: .variableString, shape: [0], layout: .extendableRows(perChunk: 1024))
+    }
+    if let labelNames = layout.labelNames {
+      _ = try root.createDataset(
+        "labels", elementType: HDF5ElementType(.int64), shape: [0],
+        layout: .extendableRows(perChunk: 4096))
+      _ = try root.createDataset("label_names", strings: labelNames)
+    }
+  }
+
+  /// Appends one batch: features per layer (`[rows, D…]`, float32), the rows' ids and labels,
+  /// and the inputs of the batch that were skipped.
+  public func append(
+    features: [String: Tensor], ids: [String], labels: [Int64]?,
+    skipped: [(id: String, reason: String)] = []
+  ) throws {
+    let rows = ids.count
+    let hasLabels = layout.labelNames != nil
+    guard (labels != nil) == hasLabels, labels.map({ $0.count == rows }) ?? true else {
+      throw FeatureCacheError.badBatch(
+        path: path,
+        reason: hasLabels ? "the batch needs one label per row" : "the cache has no labels")
+    }
+    let root = file.root
+    for layer in provenance.layers {
+      guard let tensor = features[layer], tensor.shape.first == rows else {
+        throw FeatureCacheError.badBatch(
+          path: path, reason: "the batch needs \(rows) rows of features for '\(layer)'")
+      }
+      try root.dataset("features/\(layer)").appendRows(stored(tensor))
+    }
+    try root.dataset("ids").appendRows(strings: ids)
+    if let labels { try root.dataset("labels").appendRows(labels) }
+    if !skipped.isEmpty {
+      try root.dataset("skipped/ids").appendRows(strings: skipped.map(\.id))
+      try root.dataset("skipped/reasons").appendRows(strings: skipped.map(\.reason))
+    }
+    try file.flush()
+    rowsComplete += rows
+    skippedComplete += skipped.count
+    try writeProgress()
+  }
+
+  /// `features` in the cache's element type.
+  private func stored(_ features: Tensor) -> Tensor {
+    guard provenance.dtype == .float16, features.dtype == .float32 else { return features }
+    return Tensor(features.elements(as: Float.self).map(Float16.init), shape: features.shape)
+  }
+
+  /// Writes the provenance attributes and `rows_complete`, and moves the cache to `path`.
+  public func finish() throws {
+    let root = file.root
+    try root.setAttribute("model_sha256", provenance.modelSHA256)
+    try root.setAttribute("layers", strings: provenance.layers)
+    try root.setAttribute("preprocessing", provenance.preprocessing)
+    try root.setAttribute("pool", provenance.pool)
+    try root.setAttribute("graft_version", provenance.graftVersion)
+    try root.setAttribute("rows_complete", Int64(rowsComplete))
+    if let shard = layout.shard { try root.setAttribute("shard", shard) }
+    try file.close()
+    guard rename(Self.partialPath(path), path) == 0 else {
+      throw FeatureCacheError.unwritable(path: path, reason: String(cString: strerror(errno)))
+    }
+    try? FileManager.default.removeItem(atPath: Self.progressPath(path))
+  }
+
+  /// Replaces the sidecar with the current counts, atomically.
+  private func writeProgress() throws {
+    let progressFile = Self.progressPath(path)
+    let data = try JSONEncoder().encode(
+      Progress(
+        rowsComplete: rowsComplete, skippedComplete: skippedComplete, provenance: provenance,
+        dataFingerprint: layout.dataFingerprint))
+    do {
+      try data.write(to: URL(fileURLWithPath: progressFile), options: .atomic)
+    } catch {
+      throw FeatureCacheError.unwritable(path: progressFile, reason: error.localizedDescription)
+    }
+  }
+}
