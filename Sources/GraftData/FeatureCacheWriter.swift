@@ -65,6 +65,12 @@ public final class FeatureCacheWriter {
     FileManager.default.fileExists(atPath: progressPath(path))
   }
 
+  /// The rows the partial cache for `path` holds, as its sidecar records them.
+  public static func recordedRows(_ path: String) throws -> Int {
+    let data = try Data(contentsOf: URL(fileURLWithPath: progressPath(path)))
+    return try JSONDecoder().decode(Progress.self, from: data).rowsComplete
+  }
+
   /// Starts a cache at `path`, or with `resume` continues the partial one there.
   ///
   /// - Throws: `FeatureCacheError.provenanceMismatch` or `.dataMismatch` when resuming a cache
@@ -135,8 +141,8 @@ public final class FeatureCacheWriter {
     }
   }
 
-  /// Appends one batch: features per layer (`[rows, D…]`, float32), the rows' ids and labels,
-  /// and the inputs of the batch that were skipped.
+  /// Appends one batch: features per layer (`[rows, D…]`, float32; none when every input of
+  /// the batch was skipped), the rows' ids and labels, and the inputs that were skipped.
   public func append(
     features: [String: Tensor], ids: [String], labels: [Int64]?,
     skipped: [(id: String, reason: String)] = []
@@ -149,7 +155,7 @@ public final class FeatureCacheWriter {
         reason: hasLabels ? "the batch needs one label per row" : "the cache has no labels")
     }
     let root = file.root
-    for layer in provenance.layers {
+    for layer in provenance.layers where rows > 0 {
       guard let tensor = features[layer], tensor.shape.first == rows else {
         throw FeatureCacheError.badBatch(
           path: path, reason: "the batch needs \(rows) rows of features for '\(layer)'")

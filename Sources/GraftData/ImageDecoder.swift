@@ -16,15 +16,17 @@ public enum ImageError: Error, CustomStringConvertible {
     }
   }
 
-  public var description: String {
+  /// What is wrong, without the file's name.
+  public var reason: String {
     switch self {
-    case .unreadable(let path, let reason): "\(path): cannot read the file: \(reason)"
-    case .notAnImage(let path): "\(path): not a JPEG or PNG image (unknown signature)"
-    case .corrupt(let path, let format, let reason):
-      "\(path): truncated or corrupt \(format): \(reason)"
-    case .unsupported(let path, let reason): "\(path): unsupported image: \(reason)"
+    case .unreadable(_, let reason): "cannot read the file: \(reason)"
+    case .notAnImage: "not a JPEG or PNG image (unknown signature)"
+    case .corrupt(_, let format, let reason): "truncated or corrupt \(format): \(reason)"
+    case .unsupported(_, let reason): "unsupported image: \(reason)"
     }
   }
+
+  public var description: String { "\(path): \(reason)" }
 }
 
 /// Decodes JPEG (libjpeg-turbo) and PNG (libpng) files, picking the codec by signature.

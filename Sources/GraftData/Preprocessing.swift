@@ -41,52 +41,68 @@ public struct Preprocessing: Codable, Hashable, Sendable {
   /// Reverse RGB to BGR before scaling.
   public var bgr: Bool
   public var layout: Layout
+  /// 3 for RGB (or BGR) inputs; 1 for greyscale, made as Pillow's `convert("L")` makes it.
+  public var channels: Int
 
+  /// - Parameter mean, std: one value per channel.
   public init(
     resizeTo: Int, crop: Int, interpolation: Interpolation = .bilinear, scale: Float = 1,
     mean: [Float] = [0, 0, 0], std: [Float] = [1, 1, 1], bgr: Bool = false,
-    layout: Layout = .nchw
+    layout: Layout = .nchw, channels: Int = 3
   ) {
+    precondition(
+      [1, 3].contains(channels) && mean.count == channels && std.count == channels,
+      "one mean and std per channel, 1 or 3 channels")
     self.resizeTo = resizeTo
     self.crop = crop
     self.interpolation = interpolation
     self.scale = scale
     self.mean = mean
     self.std = std
-    self.bgr = bgr
+    self.bgr = bgr && channels == 3
     self.layout = layout
+    self.channels = channels
   }
 
-  /// A preset for input size `size`.
-  public init(_ preset: Preset, size: Int, layout: Layout = .nchw) {
+  /// A preset for input size `size`. With one channel, the preset's mean and std are the
+  /// averages of its three (torch: 0.449 and 0.226).
+  public init(_ preset: Preset, size: Int, layout: Layout = .nchw, channels: Int = 3) {
     let resizeTo = Int((Double(size) / 0.875).rounded(.toNearestOrEven))
-    switch preset {
-    case .torch:
-      self.init(
-        resizeTo: resizeTo, crop: size, scale: 1 / 255, mean: [0.485, 0.456, 0.406],
-        std: [0.229, 0.224, 0.225], layout: layout)
-    case .tf:
-      self.init(resizeTo: resizeTo, crop: size, scale: 1 / 127.5, mean: [1, 1, 1], layout: layout)
-    case .caffe:
-      self.init(
-        resizeTo: resizeTo, crop: size, mean: [103.939, 116.779, 123.68], bgr: true,
-        layout: layout)
-    case .unit:
-      self.init(resizeTo: resizeTo, crop: size, scale: 1 / 255, layout: layout)
-    case .raw:
-      self.init(resizeTo: resizeTo, crop: size, layout: layout)
+    let (scale, mean, std, bgr): (Float, [Float], [Float], Bool) =
+      switch preset {
+      case .torch: (1 / 255, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225], false)
+      case .tf: (1 / 127.5, [1, 1, 1], [1, 1, 1], false)
+      case .caffe: (1, [103.939, 116.779, 123.68], [1, 1, 1], true)
+      case .unit: (1 / 255, [0, 0, 0], [1, 1, 1], false)
+      case .raw: (1, [0, 0, 0], [1, 1, 1], false)
+      }
+    func perChannel(_ values: [Float]) -> [Float] {
+      channels == 3 ? values : [values.reduce(0, +) / 3]
     }
+    self.init(
+      resizeTo: resizeTo, crop: size, scale: scale, mean: perChannel(mean), std: perChannel(std),
+      bgr: bgr, layout: layout, channels: channels)
   }
 
-  /// The model input for an 8-bit RGB image (`[height][width][3]`): `crop × crop × 3` floats in
-  /// `layout` order.
+  /// The model input for an 8-bit RGB image (`[height][width][3]`): `crop × crop × channels`
+  /// floats in `layout` order.
   ///
-  /// The shorter side becomes `resizeTo` and the longer `⌊resizeTo · long / short⌋` (as
-  /// torchvision's `Resize(int)` computes it); the crop starts at `round((side − crop) / 2)` with
-  /// ties to even (Python's `round`, as torchvision's `CenterCrop`).
-  /// `resizeTo` must be 0 or at least `crop`.
+  /// For one channel the image first becomes grey as Pillow's `convert("L")` does it:
+  /// `(19595 R + 38470 G + 7471 B + 2¹⁵) >> 16`. The shorter side becomes `resizeTo` and the
+  /// longer `⌊resizeTo · long / short⌋` (as torchvision's `Resize(int)` computes it); the crop
+  /// starts at `round((side − crop) / 2)` with ties to even (Python's `round`, as torchvision's
+  /// `CenterCrop`). `resizeTo` must be 0 or at least `crop`.
   public func apply(rgb pixels: [UInt8], width: Int, height: Int) -> [Float] {
     precondition(pixels.count == width * height * 3 && (resizeTo == 0 || resizeTo >= crop))
+    let source =
+      channels == 3
+      ? pixels
+      : (0..<width * height).map { pixel in
+        let (r, g, b) = (
+          UInt32(pixels[3 * pixel]), UInt32(pixels[3 * pixel + 1]), UInt32(pixels[3 * pixel + 2])
+        )
+        return UInt8((19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16)
+      }
     var (resizedWidth, resizedHeight) = (crop, crop)
     if resizeTo > 0 {
       if width <= height {
@@ -97,19 +113,21 @@ public struct Preprocessing: Codable, Hashable, Sendable {
     }
     let resized =
       (resizedWidth, resizedHeight) == (width, height)
-      ? pixels
+      ? source
       : (interpolation == .bilinear ? ImageResize.bilinear : ImageResize.nearest)(
-        pixels, width, height, 3, resizedWidth, resizedHeight)
+        source, width, height, channels, resizedWidth, resizedHeight)
     func start(_ side: Int) -> Int { Int((Double(side - crop) / 2).rounded(.toNearestOrEven)) }
     let (left, top) = (start(resizedWidth), start(resizedHeight))
-    var result = [Float](repeating: 0, count: crop * crop * 3)
+    var result = [Float](repeating: 0, count: crop * crop * channels)
     for y in 0..<crop {
       for x in 0..<crop {
-        for channel in 0..<3 {
-          let source = bgr ? 2 - channel : channel
-          let value = Float(resized[((top + y) * resizedWidth + left + x) * 3 + source])
+        for channel in 0..<channels {
+          let sourceChannel = bgr ? 2 - channel : channel
+          let value = Float(
+            resized[((top + y) * resizedWidth + left + x) * channels + sourceChannel])
           let index =
-            layout == .nchw ? (channel * crop + y) * crop + x : (y * crop + x) * 3 + channel
+            layout == .nchw
+            ? (channel * crop + y) * crop + x : (y * crop + x) * channels + channel
           result[index] = (value * scale - mean[channel]) / std[channel]
         }
       }

@@ -1,0 +1,131 @@
+import Dispatch
+import Foundation
+
+/// Inputs of a batch made ready for the trunk.
+struct PreparedBatch: Sendable {
+  /// The rows, `[rows, …]` in the trunk input's shape; nil when every input was skipped.
+  var input: Tensor?
+  var ids: [String]
+  /// Indices into the source's label names; nil for unlabelled data.
+  var labels: [Int64]?
+  /// The inputs that could not be read, with the reason of each.
+  var skipped: [(id: String, reason: String)]
+  /// Inputs the batch covers: rows and skipped.
+  var inputCount: Int { ids.count + skipped.count }
+}
+
+/// Where `graft extract` reads its inputs: an image collection or an array file, in a stable
+/// order, so that a batch is named by its range of input indices.
+protocol ExtractionSource: Sendable {
+  var count: Int { get }
+  /// Sorted class names; nil for unlabelled data.
+  var labelNames: [String]? { get }
+  /// Identifies the inputs in order, so that a partial cache is resumed only over the same ones.
+  var fingerprint: String { get }
+  /// The inputs in `range`, made ready for the trunk.
+  ///
+  /// - Throws: for an input that cannot be read when that is fatal (any array error; an image
+  ///   under `--strict`).
+  func prepare(_ range: Range<Int>) throws -> PreparedBatch
+}
+
+/// Errors reading one input, naming it.
+public struct UnreadableInputError: Error, CustomStringConvertible {
+  public var id: String
+  public var reason: String
+  public var description: String {
+    "'\(id)': \(reason) (without --strict it would be skipped and listed in /skipped)"
+  }
+}
+
+/// Images decoded and preprocessed in parallel, one task per image.
+struct ImageSource: ExtractionSource {
+  let dataset: ImageDataset
+  let preprocessing: Preprocessing
+  /// Whether an image that cannot be decoded stops the run.
+  let strict: Bool
+
+  var count: Int { dataset.items.count }
+  var labelNames: [String]? { dataset.labelNames }
+  var fingerprint: String { Digest.sha256(of: Data(dataset.items.map(\.id).joined(separator: "\n").utf8)) }
+
+  /// One preprocessed image's shape, in the preprocessing's layout.
+  var rowShape: [Int] {
+    let (side, channels) = (preprocessing.crop, preprocessing.channels)
+    return preprocessing.layout == .nchw ? [channels, side, side] : [side, side, channels]
+  }
+
+  func prepare(_ range: Range<Int>) throws -> PreparedBatch {
+    let items = Array(dataset.items[range])
+    let rowSize = rowShape.reduce(1, *)
+    let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: items.count * rowSize)
+    defer { values.deallocate() }
+    let failures = UnsafeMutableBufferPointer<String?>.allocate(capacity: items.count)
+    failures.initialize(repeating: nil)
+    defer { failures.deallocate() }
+    let (valueSlots, failureSlots) = (SendablePointer(values), SendablePointer(failures))
+    DispatchQueue.concurrentPerform(iterations: items.count) { index in
+      do {
+        let pixels = preprocessing.apply(try ImageDecoder.decode(contentsOf: items[index].path))
+        pixels.withUnsafeBufferPointer {
+          (valueSlots.base + index * rowSize).update(from: $0.baseAddress!, count: rowSize)
+        }
+      } catch let error as ImageError {
+        failureSlots.base[index] = error.reason
+      } catch {
+        failureSlots.base[index] = "\(error)"
+      }
+    }
+    var batch = PreparedBatch(
+      input: nil, ids: [], labels: labelNames == nil ? nil : [], skipped: [])
+    var rows: [Int] = []
+    for (index, item) in items.enumerated() {
+      if let reason = failures[index] {
+        if strict { throw UnreadableInputError(id: item.id, reason: reason) }
+        batch.skipped.append((item.id, reason))
+      } else {
+        rows.append(index)
+        batch.ids.append(item.id)
+        batch.labels?.append(Int64(item.label ?? 0))
+      }
+    }
+    if !rows.isEmpty {
+      batch.input = Tensor(
+        dtype: .float32, shape: [rows.count] + rowShape,
+        buffer: TensorBuffer(byteCount: rows.count * rowSize * 4) { out in
+          let destination = out.bindMemory(to: Float.self).baseAddress!
+          for (row, index) in rows.enumerated() {
+            (destination + row * rowSize).update(
+              from: values.baseAddress! + index * rowSize, count: rowSize)
+          }
+        })
+    }
+    return batch
+  }
+}
+
+/// Rows of an array file, converted to the trunk input's element type; no preprocessing.
+struct ArraySource: ExtractionSource {
+  let dataset: ArrayDataset
+  let dtype: DType
+
+  var count: Int { dataset.count }
+  var labelNames: [String]? { dataset.labelNames }
+  /// The ids of the first and last rows and the count: a shard's rows are contiguous.
+  var fingerprint: String {
+    let ends = dataset.ids(0..<min(1, count)) + dataset.ids(max(0, count - 1)..<count)
+    return Digest.sha256(of: Data((ends + ["\(count)"]).joined(separator: "/").utf8))
+  }
+
+  func prepare(_ range: Range<Int>) throws -> PreparedBatch {
+    PreparedBatch(
+      input: try dataset.rows(range, as: dtype), ids: dataset.ids(range),
+      labels: dataset.labels(range), skipped: [])
+  }
+}
+
+/// A pointer that parallel tasks write through at disjoint indices.
+private struct SendablePointer<Element>: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Element>
+  init(_ buffer: UnsafeMutableBufferPointer<Element>) { base = buffer.baseAddress! }
+}
