@@ -12,7 +12,10 @@ struct GraftCommand: ParsableCommand {
       Errors are printed as 'error: …' naming the file and the node at fault.
       """,
     version: "graft \(graftVersion) (\(linkedLibraries))",
-    subcommands: [InspectCommand.self, ConvertCommand.self, RunCommand.self, BenchCommand.self])
+    subcommands: [
+      InspectCommand.self, ConvertCommand.self, RunCommand.self, ExtractCommand.self,
+      BenchCommand.self,
+    ])
 }
 
 /// Runs `body`, printing Graft's errors as one `error:` line on stderr and exiting with status 1.
