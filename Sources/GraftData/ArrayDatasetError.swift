@@ -51,7 +51,8 @@ public enum ArrayDatasetError: Error, CustomStringConvertible {
       return "\(location) holds \(from.rawValue) rows, which do not convert to \(to.rawValue)"
         + Self.conversions
     case .doesNotFit(let location, let rowShape, let dtype, let wantedShape, let wantedDType):
-      let wanted = "[" + wantedShape.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]"
+      let wanted =
+        "[" + wantedShape.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]"
       var text =
         "\(location) has rows of shape \(rowShape) (\(dtype.rawValue)); the model takes "
         + "\(wanted) (\(wantedDType.rawValue)) after the batch dimension"
