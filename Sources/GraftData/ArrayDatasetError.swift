@@ -45,13 +45,15 @@ public enum ArrayDatasetError: Error, CustomStringConvertible {
       return
         "labels \(location) have shape \(shape); expected one label per row of \(data): [\(rows)]"
     case .labelsNotInteger(let location, let dtype):
-      return "labels \(location) are \(dtype.rawValue); labels must be integers (int8/16/32/64, "
-        + "uint8/16/32), e.g. saved with .astype('int64')"
+      return
+        "labels \(location) are \(dtype.rawValue); labels must be integers, e.g. saved with "
+        + ".astype('int64')"
     case .unsupportedConversion(let location, let from, let to):
       return "\(location) holds \(from.rawValue) rows, which do not convert to \(to.rawValue)"
         + Self.conversions
     case .doesNotFit(let location, let rowShape, let dtype, let wantedShape, let wantedDType):
-      let wanted = "[" + wantedShape.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]"
+      let wanted =
+        "[" + wantedShape.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]"
       var text =
         "\(location) has rows of shape \(rowShape) (\(dtype.rawValue)); the model takes "
         + "\(wanted) (\(wantedDType.rawValue)) after the batch dimension"

@@ -26,7 +26,9 @@ final class NPYFile: Sendable {
     guard descriptor >= 0 else { throw unreadable(String(cString: strerror(errno))) }
     do {
       var status = stat()
-      guard fstat(descriptor, &status) == 0 else { throw unreadable(String(cString: strerror(errno))) }
+      guard fstat(descriptor, &status) == 0 else {
+        throw unreadable(String(cString: strerror(errno)))
+      }
       guard status.st_mode & S_IFMT == S_IFREG else { throw unreadable("not a regular file") }
       header = try NPYHeader(path: path, fileSize: Int(status.st_size)) { range in
         try [UInt8](unsafeUninitializedCapacity: range.count) { bytes, initialized in
@@ -71,7 +73,8 @@ final class NPYFile: Sendable {
   ) throws {
     var done = 0
     while done < bytes.count {
-      let got = pread(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+      let got = pread(
+        descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
       if got < 0 && errno == EINTR { continue }
       guard got > 0 else {
         let reason =
