@@ -33,7 +33,8 @@ struct ExtractCommand: ParsableCommand {
 
   @OptionGroup var source: ModelArguments
 
-  @Argument(help: "Images (class folders, a flat folder, a path,label CSV) or FILE.npy / FILE.h5:/name.")
+  @Argument(
+    help: "Images (class folders, a flat folder, a path,label CSV) or FILE.npy / FILE.h5:/name.")
   var data: String
 
   @Option(
@@ -117,7 +118,8 @@ struct ExtractCommand: ParsableCommand {
         output: output,
         preprocessing: PreprocessingOptions(
           preset: preset, size: size, resizeTo: resizeTo, crop: crop,
-          interpolation: interpolation, scale: scale, mean: try mean.map { try floats($0, "--mean") },
+          interpolation: interpolation, scale: scale,
+          mean: try mean.map { try floats($0, "--mean") },
           std: try std.map { try floats($0, "--std") }, bgr: bgr, layout: layout),
         pool: pool, dtype: dtype, batchSize: batch, threads: threads, resume: resume,
         shard: try shard.map { try ImageDataset.parseShard($0) }, strict: strict)

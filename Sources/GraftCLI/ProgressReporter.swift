@@ -26,7 +26,8 @@ final class ProgressReporter {
     if terminal {
       let width = 30
       let filled = Int(fraction * Double(width))
-      line = "[" + String(repeating: "#", count: filled)
+      line =
+        "[" + String(repeating: "#", count: filled)
         + String(repeating: " ", count: width - filled) + "] " + line
       FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
     } else {

@@ -50,3 +50,25 @@ func matchesSnapshot(_ actual: String, at path: String) throws -> Bool {
   guard let expected = try? String(contentsOf: url, encoding: .utf8) else { return false }
   return expected == actual
 }
+
+extension GraftBinary {
+  /// Starts `graft arguments…`, sends it SIGKILL after `seconds` or as soon as `condition`
+  /// holds, and tells whether it was still running then (false when it had already exited).
+  static func runKilled(
+    _ arguments: [String], after seconds: Double, when condition: () -> Bool = { false }
+  ) throws -> Bool {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = repository
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline && !condition() { usleep(5_000) }
+    guard process.isRunning else { return false }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    return true
+  }
+}

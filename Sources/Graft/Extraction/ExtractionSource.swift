@@ -47,7 +47,9 @@ struct ImageSource: ExtractionSource {
 
   var count: Int { dataset.items.count }
   var labelNames: [String]? { dataset.labelNames }
-  var fingerprint: String { Digest.sha256(of: Data(dataset.items.map(\.id).joined(separator: "\n").utf8)) }
+  var fingerprint: String {
+    Digest.sha256(of: Data(dataset.items.map(\.id).joined(separator: "\n").utf8))
+  }
 
   /// One preprocessed image's shape, in the preprocessing's layout.
   var rowShape: [Int] {

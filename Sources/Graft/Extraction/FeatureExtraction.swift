@@ -145,7 +145,8 @@ public func extractFeatures(
     throw ExtractionError.trunkInputs(layers: options.layers, inputs: trunk.inputs.map(\.name))
   }
   let (source, rowShape, preprocessing) = try extractionSource(options, input: input)
-  trunk.inputs[0].type = ValueType(input.type.dtype, [input.type.shape![0]] + rowShape.map(Dim.fixed))
+  trunk.inputs[0].type = ValueType(
+    input.type.dtype, [input.type.shape![0]] + rowShape.map(Dim.fixed))
   try trunk.inferTypes()
   var featureShapes: [String: [Int]] = [:]
   for (layer, output) in zip(options.layers, trunk.outputs) {
@@ -234,7 +235,9 @@ private func extractionSource(_ options: ExtractionOptions, input: ValueInfo) th
     var dataset = try ArrayDataset(contentsOf: options.data, labels: options.labels)
     try dataset.check(fits: dims.map(\.value), dtype: input.type.dtype ?? .float32)
     if let shard = options.shard { dataset = dataset.shard(shard.k, of: shard.n) }
-    return (ArraySource(dataset: dataset, dtype: input.type.dtype ?? .float32), dataset.rowShape, nil)
+    return (
+      ArraySource(dataset: dataset, dtype: input.type.dtype ?? .float32), dataset.rowShape, nil
+    )
   }
   guard options.labels == nil else {
     throw ExtractionError.badOption("--labels is for array data; images take labels from DATA")

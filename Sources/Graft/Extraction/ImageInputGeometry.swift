@@ -26,7 +26,8 @@ struct ImageInputGeometry {
     let chosen =
       layout ?? (isChannelCount(shape[1]) ? .nchw : isChannelCount(shape[3]) ? .nhwc : nil)
     guard let chosen else {
-      throw refuse("neither dim 1 nor dim 3 is 1 or 3 channels; give --layout if it is NCHW or NHWC")
+      throw refuse(
+        "neither dim 1 nor dim 3 is 1 or 3 channels; give --layout if it is NCHW or NHWC")
     }
     let (channelDim, spatial) =
       chosen == .nchw ? (shape[1], [shape[2], shape[3]]) : (shape[3], [shape[1], shape[2]])

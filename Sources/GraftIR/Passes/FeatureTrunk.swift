@@ -44,7 +44,9 @@ extension Graph {
       }
       let channelAxis = source.channelAxis < 0 ? rank - 1 : source.channelAxis
       let axes = (1..<rank).filter { $0 != channelAxis }.map(Int64.init)
-      let (axesName, pooled) = ("\(layer)/\(pool.rawValue)_pool_axes", "\(layer)/\(pool.rawValue)_pool")
+      let (axesName, pooled) = (
+        "\(layer)/\(pool.rawValue)_pool_axes", "\(layer)/\(pool.rawValue)_pool"
+      )
       trunk.constants[axesName] = Tensor(axes, shape: [axes.count])
       let op: any Operator =
         pool == .avg ? ReduceMean(keepdims: false) : ReduceMax(keepdims: false)
@@ -54,7 +56,9 @@ extension Graph {
     }
     trunk.outputs = outputs
     try trunk.inferTypes()
-    trunk.outputs = outputs.map { ValueInfo(name: $0.name, type: trunk.type(of: $0.name) ?? .unknown) }
+    trunk.outputs = outputs.map {
+      ValueInfo(name: $0.name, type: trunk.type(of: $0.name) ?? .unknown)
+    }
     return trunk
   }
 }
