@@ -14,7 +14,7 @@ struct GraftCommand: ParsableCommand {
     version: "graft \(graftVersion) (\(linkedLibraries))",
     subcommands: [
       InspectCommand.self, ConvertCommand.self, RunCommand.self, ExtractCommand.self,
-      BenchCommand.self,
+      MergeCommand.self, BenchCommand.self,
     ])
 }
 

@@ -92,7 +92,8 @@ struct HDF5Transfer {
   /// Writes `values`, exactly `count` of them, converted to the stored type.
   func write<T: HDF5Element>(_ values: [T]) throws {
     try checkCount(values.count)
-    if let flags = values as? [Bool] {
+    // `as? [Bool]` alone would also match an empty array of any element type.
+    if T.self == Bool.self, let flags = values as? [Bool] {
       try flags.map { $0 ? UInt8(1) : 0 }.withUnsafeBytes { try writeRaw($0, as: .bool) }
     } else {
       try values.withUnsafeBytes { try writeRaw($0, as: T.hdf5Type) }
