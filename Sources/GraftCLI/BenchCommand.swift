@@ -62,9 +62,7 @@ struct BenchCommand: ParsableCommand {
       let report = try benchmark(
         session, inputs: inputs, batch: batch, warmup: warmup, runs: runs, profile: profile)
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        try printJSON(report)
       } else {
         func fixed(_ value: Double, _ digits: Int) -> String {
           String(format: "%.\(digits)f", value)

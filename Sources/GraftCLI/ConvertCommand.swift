@@ -95,9 +95,7 @@ struct ConvertCommand: ParsableCommand {
         summary, written: written.graph, source: source.model,
         destination: destination, opset: opset, comparisons: comparisons, tolerance: tolerance)
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        try printJSON(report)
       } else {
         print(report.text)
       }

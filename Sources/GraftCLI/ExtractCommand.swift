@@ -127,9 +127,7 @@ struct ExtractCommand: ParsableCommand {
       let summary = try extractFeatures(options, progress: reporter.update)
       reporter.finish(summary)
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        try printJSON(summary)
       }
     }
   }

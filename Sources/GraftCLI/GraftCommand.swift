@@ -29,3 +29,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
     throw ExitCode.failure
   }
 }
+
+/// Prints `value` as one JSON object (sorted keys, indented) on stdout, as every `--json` does.
+func printJSON(_ value: some Encodable) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

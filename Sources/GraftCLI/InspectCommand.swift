@@ -27,9 +27,7 @@ struct InspectCommand: ParsableCommand {
     try reportingErrors {
       let inspection = ModelInspection(model: try source.load(), path: source.model)
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(inspection), as: UTF8.self))
+        try printJSON(inspection)
       } else {
         print(inspection.text, terminator: "")
       }

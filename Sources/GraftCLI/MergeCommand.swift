@@ -60,9 +60,7 @@ struct MergeCommand: ParsableCommand {
         FileHandle.standardError.write(Data(text.utf8))
       }
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        try printJSON(summary)
       }
     }
   }

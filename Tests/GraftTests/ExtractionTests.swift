@@ -102,3 +102,40 @@ func imageFeaturesEqualTheReferencePipeline(pool: FeaturePooling) throws {
     .map { Float(Float16($0)) }
   #expect(try half.features("block2", rows: 0..<8).elements(as: Float.self) == rounded)
 }
+
+/// The three shards of a run, merged in order, equal the unsharded run.
+@Test func mergedShardsEqualTheUnshardedRun() throws {
+  let whole = try extract(fixturePath("images"), layers: ["block2", "logits"])
+  let shards = try (1...3).map {
+    try extract(fixturePath("images"), layers: ["block2", "logits"], shard: ($0, 3)).path
+  }
+  #expect(try shards.map { try FeatureCache(contentsOf: $0).shard } == ["1/3", "2/3", "3/3"])
+  let merged = try temporaryCache()
+  _ = try FeatureCacheMerge.merge(shards, into: merged)
+  let cache = try FeatureCache(contentsOf: merged)
+  #expect(cache.rows == whole.rows && cache.provenance == whole.provenance)
+  for layer in ["block2", "logits"] {
+    #expect(
+      try cache.features(layer, rows: 0..<8).elements(as: Float.self)
+        == whole.features(layer, rows: 0..<8).elements(as: Float.self))
+  }
+  #expect(try cache.ids(rows: 0..<8) == whole.ids(rows: 0..<8))
+  #expect(try cache.labels(rows: 0..<8) == whole.labels(rows: 0..<8))
+}
+
+/// Batches in which every image is skipped still count: rows + skipped = inputs, even at 0 rows.
+@Test func batchesOfOnlyUnreadableImagesAreRecorded() throws {
+  let root = URL(fileURLWithPath: try temporaryCache()).deletingLastPathComponent()
+    .appendingPathComponent("images/broken")
+  try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+  let images = ConversionFixture.repository.appendingPathComponent("fixtures/images")
+  for name in ["truncated.jpg", "not_an_image.jpg", "bad_crc.png"] {
+    try FileManager.default.copyItem(
+      at: images.appendingPathComponent(name), to: root.appendingPathComponent(name))
+  }
+  let cache = try extract(root.deletingLastPathComponent().path, layers: ["logits"], batch: 1)
+  #expect(cache.rows == 0 && cache.labelNames == ["broken"])
+  #expect(
+    try cache.skipped().map(\.id)
+      == ["broken/bad_crc.png", "broken/not_an_image.jpg", "broken/truncated.jpg"])
+}
