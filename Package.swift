@@ -49,10 +49,12 @@ let package = Package(
         "GraftIR", "GraftHDF5", "CTurboJPEG", "CGraftImage", "CCrypto",
         .product(name: "CSV", package: "CSV.swift"),
       ]),
+    .target(name: "GraftHeads", dependencies: ["GraftIR", "GraftRuntime"]),
     .target(
       name: "Graft",
       dependencies: [
         "GraftIR", "GraftONNX", "GraftHDF5", "GraftKeras", "GraftRuntime", "GraftData",
+        "GraftHeads",
       ]),
     .executableTarget(
       name: "GraftCLI",
@@ -71,6 +73,7 @@ let package = Package(
     .testTarget(name: "GraftHDF5Tests", dependencies: ["GraftHDF5", "GraftIR"]),
     .testTarget(
       name: "GraftKerasTests", dependencies: ["GraftKeras", "GraftIR", "GraftRuntime", "GraftData"]),
+    .testTarget(name: "GraftHeadsTests", dependencies: ["GraftHeads", "GraftIR"]),
     .testTarget(name: "GraftTests", dependencies: ["Graft", "GraftONNX"]),
     .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI", "GraftData"]),
   ]
