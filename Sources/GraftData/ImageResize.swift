@@ -70,16 +70,26 @@ public enum ImageResize {
     _ pixels: [UInt8], width: Int, channels: Int, rows: Range<Int>, weights: ResampleWeights
   ) -> [UInt8] {
     let outputWidth = weights.spans.count
+    let taps = weights.taps
     var result = [UInt8](repeating: 0, count: rows.count * outputWidth * channels)
-    for (row, y) in rows.enumerated() {
-      for (x, span) in weights.spans.enumerated() {
-        for channel in 0..<channels {
-          var sum = ResampleWeights.half
-          for tap in 0..<span.count {
-            let input = pixels[(y * width + span.start + tap) * channels + channel]
-            sum &+= Int32(input) &* weights.coefficients[x * weights.taps + tap]
+    pixels.withUnsafeBufferPointer { input in
+      weights.coefficients.withUnsafeBufferPointer { coefficients in
+        result.withUnsafeMutableBufferPointer { output in
+          for (row, y) in rows.enumerated() {
+            let inputRow = input.baseAddress! + y * width * channels
+            let outputRow = output.baseAddress! + row * outputWidth * channels
+            for (x, span) in weights.spans.enumerated() {
+              let weight = coefficients.baseAddress! + x * taps
+              let first = inputRow + span.start * channels
+              for channel in 0..<channels {
+                var sum = ResampleWeights.half
+                for tap in 0..<span.count {
+                  sum &+= Int32(first[tap * channels + channel]) &* weight[tap]
+                }
+                outputRow[x * channels + channel] = ResampleWeights.clamp(sum)
+              }
+            }
           }
-          result[(row * outputWidth + x) * channels + channel] = ResampleWeights.clamp(sum)
         }
       }
     }
@@ -91,15 +101,24 @@ public enum ImageResize {
     _ pixels: [UInt8], width: Int, channels: Int, firstRow: Int, weights: ResampleWeights
   ) -> [UInt8] {
     let rowLength = width * channels
+    let taps = weights.taps
     var result = [UInt8](repeating: 0, count: weights.spans.count * rowLength)
-    for (y, span) in weights.spans.enumerated() {
-      for offset in 0..<rowLength {
-        var sum = ResampleWeights.half
-        for tap in 0..<span.count {
-          let input = pixels[(span.start - firstRow + tap) * rowLength + offset]
-          sum &+= Int32(input) &* weights.coefficients[y * weights.taps + tap]
+    pixels.withUnsafeBufferPointer { input in
+      weights.coefficients.withUnsafeBufferPointer { coefficients in
+        result.withUnsafeMutableBufferPointer { output in
+          for (y, span) in weights.spans.enumerated() {
+            let weight = coefficients.baseAddress! + y * taps
+            let first = input.baseAddress! + (span.start - firstRow) * rowLength
+            let outputRow = output.baseAddress! + y * rowLength
+            for offset in 0..<rowLength {
+              var sum = ResampleWeights.half
+              for tap in 0..<span.count {
+                sum &+= Int32(first[tap * rowLength + offset]) &* weight[tap]
+              }
+              outputRow[offset] = ResampleWeights.clamp(sum)
+            }
+          }
         }
-        result[y * rowLength + offset] = ResampleWeights.clamp(sum)
       }
     }
     return result
