@@ -14,8 +14,8 @@ struct GraftCommand: ParsableCommand {
     version: "graft \(graftVersion) (\(linkedLibraries))",
     subcommands: [
       InspectCommand.self, ConvertCommand.self, RunCommand.self, ExtractCommand.self,
-      AttachCommand.self, PredictCommand.self,
-      MergeCommand.self, BenchCommand.self,
+      MergeCommand.self, TrainHeadCommand.self, EvaluateCommand.self, AttachCommand.self,
+      PredictCommand.self, BenchCommand.self,
     ])
 }
 

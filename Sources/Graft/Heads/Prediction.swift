@@ -122,24 +122,3 @@ func csvField(_ text: String) -> String {
   }
   return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
-
-/// Writes `path` through `body` into a temporary file beside it, renamed into place only when
-/// `body` succeeds; on failure nothing is left.
-func writeAtomically(to path: String, _ body: (FileHandle) throws -> Void) throws {
-  let temporary = path + ".partial"
-  guard FileManager.default.createFile(atPath: temporary, contents: nil),
-    let file = FileHandle(forWritingAtPath: temporary)
-  else { throw ExtractionError.badOption("cannot write '\(path)'") }
-  do {
-    try body(file)
-    try file.close()
-    guard rename(temporary, path) == 0 else {
-      throw ExtractionError.badOption(
-        "cannot write '\(path)': \(String(cString: strerror(errno)))")
-    }
-  } catch {
-    try? file.close()
-    try? FileManager.default.removeItem(atPath: temporary)
-    throw error
-  }
-}

@@ -1,0 +1,254 @@
+import Foundation
+
+/// The kinds of head `graft train-head` fits.
+public enum HeadKind: String, CaseIterable, Codable, Sendable {
+  case logistic, svm, ridge, mlp
+
+  /// The trainer, with `hidden` units per MLP hidden layer.
+  func trainer(hidden: [Int]) -> any HeadTrainer {
+    switch self {
+    case .logistic: LogisticRegression()
+    case .svm: LinearSVM()
+    case .ridge: RidgeClassifier()
+    case .mlp: MLPClassifier(hiddenLayers: hidden)
+    }
+  }
+}
+
+/// What `graft train-head` is asked to do.
+public struct HeadTrainingOptions: Sendable {
+  public var features: String
+  /// The cached layer to train on; the cache's only layer when nil.
+  public var layer: String?
+  public var output: String
+  public var kind: HeadKind
+  /// Values of C to cross-validate; `HeadTraining.defaultGrid` when nil.
+  public var grid: [Double]?
+  public var folds: Int
+  /// A second cache (same trunk, layer and preprocessing) to report held-out scores on.
+  public var validation: String?
+  /// Or the fraction of the rows held out for that report (stratified, seeded).
+  public var validationSplit: Double?
+  public var classWeighting: ClassWeighting
+  public var seed: UInt64
+  public var threads: Int
+  public var standardize: Bool
+  public var hiddenLayers: [Int]
+
+  public init(
+    features: String, layer: String? = nil, output: String, kind: HeadKind = .logistic,
+    grid: [Double]? = nil, folds: Int = 5, validation: String? = nil,
+    validationSplit: Double? = nil, classWeighting: ClassWeighting = .uniform, seed: UInt64 = 0,
+    threads: Int = ProcessInfo.processInfo.activeProcessorCount, standardize: Bool = true,
+    hiddenLayers: [Int] = [256]
+  ) {
+    self.features = features
+    self.layer = layer
+    self.output = output
+    self.kind = kind
+    self.grid = grid
+    self.folds = folds
+    self.validation = validation
+    self.validationSplit = validationSplit
+    self.classWeighting = classWeighting
+    self.seed = seed
+    self.threads = threads
+    self.standardize = standardize
+    self.hiddenLayers = hiddenLayers
+  }
+}
+
+/// What a training run did, as `graft train-head --json` prints it.
+public struct HeadTrainingSummary: Sendable, Encodable {
+  public var head: HeadKind
+  public var output: String
+  public var layer: String
+  public var c: Double
+  /// Mean held-out accuracy per value of C, in grid order.
+  public var cvScores: [Double]
+  public var grid: [Double]
+  public var trainAccuracy: Double
+  /// Scores on the validation rows, when there are some.
+  public var validation: ClassificationMetrics?
+  public var converged: Bool
+  public var seconds: Double
+  public var report: TrainingReport
+
+  enum CodingKeys: String, CodingKey {
+    case head, output, layer, grid, converged, seconds, report
+    case c = "C"
+    case cvScores = "cv_scores"
+    case trainAccuracy = "train_accuracy"
+    case valAccuracy = "val_accuracy"
+    case valMacroF1 = "val_macro_f1"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(head, forKey: .head)
+    try container.encode(output, forKey: .output)
+    try container.encode(layer, forKey: .layer)
+    try container.encode(c, forKey: .c)
+    try container.encode(cvScores, forKey: .cvScores)
+    try container.encode(grid, forKey: .grid)
+    try container.encode(trainAccuracy, forKey: .trainAccuracy)
+    try container.encodeIfPresent(validation?.accuracy, forKey: .valAccuracy)
+    try container.encodeIfPresent(validation?.macroF1, forKey: .valMacroF1)
+    try container.encode(converged, forKey: .converged)
+    try container.encode(seconds, forKey: .seconds)
+    try container.encode(report, forKey: .report)
+  }
+}
+
+/// Errors of the features a head is trained or evaluated on.
+public enum HeadDataError: Error, CustomStringConvertible {
+  case noLabels(path: String)
+  case whichLayer(path: String, layers: [String])
+  case unknownClass(path: String, name: String)
+  case badSplit(Double)
+
+  public var description: String {
+    switch self {
+    case .noLabels(let path):
+      "'\(path)' has no labels (/labels): heads are trained and evaluated on labelled features"
+    case .whichLayer(let path, let layers):
+      "'\(path)' holds several layers (\(layers.map { "'\($0)'" }.joined(separator: ", "))); "
+        + "choose one with --layer"
+    case .unknownClass(let path, let name):
+      "'\(path)' has rows of class '\(name)', which the training features do not have"
+    case .badSplit(let fraction): "--val-split \(fraction) must be between 0 and 1"
+    }
+  }
+}
+
+/// Labelled features of one layer of a cache, as a training set over `classNames` (the cache's
+/// own class names when nil; otherwise each row's class name is looked up in them).
+func labelledFeatures(
+  _ cache: FeatureCache, layer requested: String?, classNames: [String]? = nil
+) throws -> (data: TrainingSet, layer: String) {
+  guard let names = cache.labelNames, let labels = try cache.labels(rows: 0..<cache.rows) else {
+    throw HeadDataError.noLabels(path: cache.path)
+  }
+  guard let layer = requested ?? (cache.provenance.layers.count == 1 ? cache.provenance.layers[0] : nil)
+  else { throw HeadDataError.whichLayer(path: cache.path, layers: cache.provenance.layers) }
+  let features = try cache.features(layer, rows: 0..<cache.rows)
+  let index = Dictionary(uniqueKeysWithValues: (classNames ?? names).enumerated().map { ($1, $0) })
+  let mapped = try labels.map { label in
+    guard let position = index[names[Int(label)]] else {
+      throw HeadDataError.unknownClass(path: cache.path, name: names[Int(label)])
+    }
+    return Int32(position)
+  }
+  return (
+    TrainingSet(
+      features: features.elements(as: Float.self), rows: cache.rows,
+      columns: cache.rows == 0 ? 0 : features.count / cache.rows, labels: mapped,
+      classCount: (classNames ?? names).count),
+    layer
+  )
+}
+
+/// Rows held out per class for validation: `round(fraction · rows of the class)` of them, chosen
+/// by a seeded shuffle; returns the training and validation row indices, each sorted.
+func stratifiedSplit(_ data: TrainingSet, fraction: Double, seed: UInt64) -> ([Int], [Int]) {
+  var random = SplitMix64(seed: seed)
+  var training: [Int] = []
+  var validation: [Int] = []
+  for label in 0..<data.classCount {
+    var rows = (0..<data.rows).filter { data.labels[$0] == Int32(label) }
+    rows.shuffle(using: &random)
+    let held = Int((fraction * Double(rows.count)).rounded())
+    validation += rows.prefix(held)
+    training += rows.dropFirst(held)
+  }
+  return (training.sorted(), validation.sorted())
+}
+
+/// The accuracy, F1 and confusion of a head's graph (input `features`, output class
+/// probabilities) on `data`.
+func evaluate(_ head: Graph, on data: TrainingSet, classNames: [String], threads: Int) throws
+  -> ClassificationMetrics
+{
+  let session = try Session(graph: head, threads: threads)
+  let probabilities = try session.run([
+    head.inputs[0].name: Tensor(data.features, shape: [data.rows, data.columns])
+  ])[session.graph.outputs[0].name]!.elements(as: Float.self)
+  return ClassificationMetrics(
+    trueLabels: data.labels, predicted: argmaxRows(probabilities, classes: classNames.count),
+    classNames: classNames)
+}
+
+/// Scores the head at `headPath` on the labelled features of its layer in the cache at
+/// `featuresPath`, whose class names are matched to the head's by name.
+///
+/// - Throws: `HeadError` for a file that is no head or features of another width,
+///   `HeadDataError` for unlabelled features or a class the head does not know.
+public func evaluateHead(_ headPath: String, on featuresPath: String, threads: Int) throws
+  -> ClassificationMetrics
+{
+  let head = try loadModel(headPath)
+  let description = try HeadDescription(of: head, path: headPath)
+  let (data, layer) = try labelledFeatures(
+    try FeatureCache(contentsOf: featuresPath), layer: description.layer,
+    classNames: description.labelNames)
+  guard data.columns == description.featureCount else {
+    throw HeadError.widthMismatch(
+      head: headPath, expected: description.featureCount, layer: layer,
+      actual: "\(data.columns)")
+  }
+  return try evaluate(head.graph, on: data, classNames: description.labelNames, threads: threads)
+}
+
+/// The index of the largest value in each row of `values` (`[rows][classes]`).
+func argmaxRows(_ values: [Float], classes: Int) -> [Int32] {
+  stride(from: 0, to: values.count, by: classes).map { start in
+    let row = values[start..<(start + classes)]
+    return Int32(row.indices.max { row[$0] < row[$1] }! - start)
+  }
+}
+
+/// Trains a head on a feature cache (`HeadTraining.train`: C by stratified cross-validation,
+/// refit on all training rows), reports it on the validation rows if any, and writes it as an
+/// ONNX model with its description and training report in the metadata.
+public func trainHead(_ options: HeadTrainingOptions) throws -> HeadTrainingSummary {
+  let cache = try FeatureCache(contentsOf: options.features)
+  let (all, layer) = try labelledFeatures(cache, layer: options.layer)
+  let classNames = cache.labelNames ?? []
+  var training = all
+  var validation: TrainingSet?
+  if let path = options.validation {
+    let other = try FeatureCache(contentsOf: path)
+    if let field = other.provenance.mismatch(with: cache.provenance) {
+      throw FeatureCacheError.provenanceMismatch(path: path, field: field)
+    }
+    validation = try labelledFeatures(other, layer: layer, classNames: classNames).data
+  } else if let fraction = options.validationSplit {
+    guard fraction > 0 && fraction < 1 else { throw HeadDataError.badSplit(fraction) }
+    let (trainRows, validationRows) = stratifiedSplit(all, fraction: fraction, seed: options.seed)
+    training = all.subset(trainRows)
+    validation = all.subset(validationRows)
+  }
+  let (head, report) = try HeadTraining.train(
+    trainer: options.kind.trainer(hidden: options.hiddenLayers), data: training,
+    grid: options.grid ?? HeadTraining.defaultGrid, folds: options.folds,
+    options: HeadFitOptions(seed: options.seed, threads: options.threads),
+    classWeighting: options.classWeighting, standardize: options.standardize)
+  let metrics = try validation.map {
+    try evaluate(head.graph(), on: $0, classNames: classNames, threads: options.threads)
+  }
+  let summary = HeadTrainingSummary(
+    head: options.kind, output: options.output, layer: layer, c: report.chosenC,
+    cvScores: report.meanAccuracies, grid: report.grid, trainAccuracy: report.trainAccuracy,
+    validation: metrics, converged: report.converged, seconds: report.seconds, report: report)
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.sortedKeys]
+  try saveHead(
+    head,
+    description: HeadDescription(
+      kind: options.kind.rawValue, labelNames: classNames, layer: layer,
+      pool: cache.provenance.pool, featureCount: all.columns,
+      trunkSHA256: cache.provenance.modelSHA256, preprocessing: cache.provenance.preprocessing),
+    extra: ["graft.training_report": String(decoding: try encoder.encode(summary), as: UTF8.self)],
+    to: options.output)
+  return summary
+}
