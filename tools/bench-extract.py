@@ -15,8 +15,10 @@ the order alternating from round to round (the machine's speed drifts). Each run
 process under /usr/bin/time -f %M for its peak resident memory (or getrusage's ru_maxrss of the
 children when /usr/bin/time is missing, which then only measures the largest child so far).
 images/s is rows / wall-clock seconds of the whole process (start-up and model loading
-included). Prints per N the median images/s of each, the median ratio graft/reference, each one's
-peak memory, and how far the two caches' features differ: max |graft - reference| / max
+included); images per CPU-second is rows / (user + system seconds) of the child, which on a
+machine shared with other work drifts less than wall-clock time and shows the work done. Prints
+per N the medians of both rates for each, the median ratio graft/reference of images/s, each
+one's peak memory, and how far the two caches' features differ: max |graft - reference| / max
 |reference| over the rows of identical ids (they must be the same ids, labels and rows). With
 several N, prints how each tool's peak memory grows from the smallest N to the largest.
 Run through tools/bench-extract, which builds Graft in release mode when its binary is missing.
@@ -102,8 +104,10 @@ def model_and_cut():
 
 
 def timed(command):
-    """(seconds, peak RSS in MB, stdout) of a child process; raises with its stderr on failure."""
+    """(wall seconds, CPU seconds (user + system), peak RSS in MB, stdout) of a child process;
+    raises with its stderr on failure."""
     use_time = os.path.exists("/usr/bin/time")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         prefix = ["/usr/bin/time", "-o", rss.name, "-f", "%M"] if use_time else []
         start = time.perf_counter()
@@ -112,11 +116,13 @@ def timed(command):
         if result.returncode != 0:
             raise RuntimeError((result.stderr + result.stdout).strip()[-3000:]
                                or f"exit status {result.returncode}")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if use_time:
             peak = int(rss.read().split()[-1]) / 1024
         else:
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return seconds, peak, result.stdout
+            peak = after.ru_maxrss / 1024
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu, peak, result.stdout
 
 
 def features(path, layer):
@@ -177,6 +183,7 @@ def main():
                 "reference": [sys.executable, os.path.join(ROOT, "tools", "reference_extract.py"),
                               model, folder, "-o", outputs["reference"]] + common}
             rates = {name: [] for name in commands}
+            cpu_rates = {name: [] for name in commands}
             memory = {name: [] for name in commands}
             errors = {}
             for round_index in range(args.rounds):
@@ -189,15 +196,16 @@ def main():
                         if os.path.exists(leftover):
                             os.remove(leftover)
                     try:
-                        seconds, peak, stdout = timed(commands[name])
+                        seconds, cpu, peak, stdout = timed(commands[name])
                     except RuntimeError as error:
                         errors[name] = str(error)
                         continue
                     rows = json.loads(stdout.strip().splitlines()[-1])["rows"]
                     rates[name].append(rows / seconds)
+                    cpu_rates[name].append(rows / cpu)
                     memory[name].append(peak)
             print(f"{count} images ({megabytes:.0f} MB of JPEG)")
-            print(f"    {'pipeline':<10} {'img/s':>8} {'peak MB':>8}")
+            print(f"    {'pipeline':<10} {'img/s':>8} {'img/CPU-s':>10} {'peak MB':>8}")
             for name in commands:
                 if name in errors:
                     failures += 1
@@ -205,7 +213,8 @@ def main():
                           + errors[name].replace("\n", "\n        "))
                     continue
                 peaks.setdefault(name, {})[count] = max(memory[name])
-                print(f"    {name:<10} {np.median(rates[name]):>8.1f} {max(memory[name]):>8.0f}")
+                print(f"    {name:<10} {np.median(rates[name]):>8.1f} "
+                      f"{np.median(cpu_rates[name]):>10.1f} {max(memory[name]):>8.0f}")
             if not errors:
                 ratios = [g / r for g, r in zip(rates["graft"], rates["reference"])]
                 print(f"    graft/reference {np.median(ratios):.2f} (rounds: "
