@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+private let model = "fixtures/extract/model.onnx"
+private let images = "fixtures/extract/images"
+
+private func temporaryFolder() throws -> URL {
+  let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "graft-heads-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  return folder
+}
+
+/// Features of the fixture images at `block2`, pooled as asked, in `folder/name`.
+private func cache(_ folder: URL, _ name: String, data: String = images, pool: String = "avg")
+  throws -> String
+{
+  let path = folder.appendingPathComponent(name).path
+  let result = try GraftBinary.run([
+    "extract", model, data, "--layer", "block2", "--preset", "torch", "--pool", pool, "-o", path,
+    "--quiet",
+  ])
+  #expect(result.status == 0, "\(result.stderr)")
+  return path
+}
+
+private func json(_ text: String) -> [String: Any] {
+  (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+}
+
+/// train-head → evaluate → attach → predict from the command line, with the documented JSON.
+@Test func trainEvaluateAttachPredict() throws {
+  let folder = try temporaryFolder()
+  let features = try cache(folder, "feats.h5")
+  let head = folder.appendingPathComponent("head.onnx").path
+  let trained = try GraftBinary.run([
+    "train-head", features, "--head", "logistic", "--cv", "2", "--C", "0.1,1,10",
+    "--val-split", "0.25", "-o", head, "--json",
+  ])
+  #expect(trained.status == 0, "\(trained.stderr)")
+  let summary = json(trained.stdout)
+  for key in ["head", "C", "cv_scores", "train_accuracy", "val_accuracy", "converged", "seconds"] {
+    #expect(summary[key] != nil, "train-head --json lacks '\(key)'")
+  }
+  #expect((summary["cv_scores"] as? [Double])?.count == 3)
+
+  let evaluated = try GraftBinary.run([
+    "evaluate", head, features, "--json", "--plot", folder.appendingPathComponent("c.svg").path,
+  ])
+  #expect(evaluated.status == 0, "\(evaluated.stderr)")
+  let metrics = json(evaluated.stdout)
+  for key in ["accuracy", "macro_f1", "per_class", "confusion"] {
+    #expect(metrics[key] != nil, "evaluate --json lacks '\(key)'")
+  }
+  #expect((metrics["confusion"] as? [[Int]])?.flatMap { $0 }.reduce(0, +) == 8)
+  let svg = try String(contentsOfFile: folder.appendingPathComponent("c.svg").path, encoding: .utf8)
+  #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
+
+  let attached = folder.appendingPathComponent("attached.onnx").path
+  let attach = try GraftBinary.run(["attach", model, head, "-o", attached])
+  #expect(attach.status == 0, "\(attach.stderr)")
+  let predictions = folder.appendingPathComponent("predictions.csv").path
+  let predicted = try GraftBinary.run(["predict", attached, images, "-o", predictions, "--quiet"])
+  #expect(predicted.status == 0, "\(predicted.stderr)")
+  let lines = try String(contentsOfFile: predictions, encoding: .utf8).split(separator: "\n")
+  #expect(lines.first == "id,label,cat,dog,fish,error" && lines.count == 9)
+}
+
+/// Unlabelled features, features of another width, and training sets with one class or no row
+/// each give one clear error.
+@Test func badTrainingDataGivesClearErrors() throws {
+  let folder = try temporaryFolder()
+  func expectError(_ arguments: [String], _ message: String) throws {
+    let result = try GraftBinary.run(arguments)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+  }
+  let head = folder.appendingPathComponent("head.onnx").path
+  let unlabelled = try cache(folder, "arrays.h5", data: "fixtures/extract/arrays.npy")
+  try expectError(["train-head", unlabelled, "-o", head], "has no labels")
+
+  let features = try cache(folder, "feats.h5")
+  let trained = try GraftBinary.run(["train-head", features, "--cv", "2", "-o", head])
+  #expect(trained.status == 0, "\(trained.stderr)")
+  let maps = try cache(folder, "maps.h5", pool: "none")
+  try expectError(["evaluate", head, maps], "takes 16 features per row, but layer 'block2' gives")
+
+  let oneClass = folder.appendingPathComponent("one/cat")
+  try FileManager.default.createDirectory(at: oneClass, withIntermediateDirectories: true)
+  for name in ["grey.png", "large.jpg", "rotated.jpg"] {
+    try FileManager.default.copyItem(
+      at: GraftBinary.repository.appendingPathComponent("\(images)/cat/\(name)"),
+      to: oneClass.appendingPathComponent(name))
+  }
+  let single = try cache(folder, "single.h5", data: oneClass.deletingLastPathComponent().path)
+  try expectError(["train-head", single, "--cv", "2", "-o", head], "class")
+
+  let broken = folder.appendingPathComponent("broken/a")
+  try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+  try Data("not an image".utf8).write(to: broken.appendingPathComponent("x.jpg"))
+  let empty = try cache(folder, "empty.h5", data: broken.deletingLastPathComponent().path)
+  try expectError(["train-head", empty, "-o", head], "row")
+}
