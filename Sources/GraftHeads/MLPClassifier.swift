@@ -5,17 +5,19 @@ import GraftIR
 ///
 /// - Regularisation: `c` is the inverse of scikit-learn's L2 penalty, `alpha = 1 / c`; the
 ///   minibatch loss is `(Σ_i w_i · crossEntropy_i + alpha/2 · Σ ‖W‖²) / rows` (biases are not
-///   penalised), with `w_i` the class weight of row i's class (1 without class weights).
+///   penalised), with `w_i` the class weight of row i's class (1 without class weights); it is
+///   divided by the rows, not by the weights' sum, so `alpha` means the same either way.
 /// - Solver: Adam with scikit-learn's constants (`learningRate` 1e-3, β 0.9 / 0.999, ε 1e-8) on
 ///   minibatches of `batchSize` rows (all rows when fewer), reshuffled every epoch.
 /// - Initialisation: Glorot uniform for weights and biases, as scikit-learn does for ReLU.
 /// - Stopping, as scikit-learn's `early_stopping=True`: a stratified `validationFraction` of
-///   the rows is held out; after each epoch its accuracy is measured, an epoch that does not
-///   beat the best so far by `options.tolerance` counts as no improvement, and training stops
-///   once more than `iterationsWithoutChange` such epochs follow each other. The weights of the
-///   first epoch with the best validation accuracy are returned. Without early stopping (or when
-///   the data are too few to hold rows out), the epoch's training loss must fall by
-///   `options.tolerance` instead, and the last weights are returned.
+///   the rows is held out; after each epoch its accuracy (unweighted, whatever the class
+///   weights) is measured, an epoch that does not beat the best so far by `options.tolerance`
+///   counts as no improvement, and training stops once more than `iterationsWithoutChange` such
+///   epochs follow each other. The weights of the first epoch with the best validation accuracy
+///   are returned. Without early stopping (or when the data are too few to hold rows out), the
+///   epoch's training loss must fall by `options.tolerance` instead, and the last weights are
+///   returned.
 /// - `HeadFit.converged` is false when `options.maxIterations` epochs ran without the stopping
 ///   rule firing; `iterations` counts epochs.
 /// - Binary problems get two softmax outputs (scikit-learn uses one logistic output; the two

@@ -9,7 +9,7 @@ import GraftRuntime
 /// `FittedHead.Dense`) then its biases `[outputs]`, layer after layer; `gradients` has the same
 /// layout. `activations[l]` is `[rows][sizes[l]]`: the gathered input rows for l = 0, the ReLU
 /// outputs of the hidden layers, and the class probabilities for the last layer;
-/// `deltas[l]` is the loss's gradient with respect to layer l's pre-activations.
+/// `deltas[l]` (l ≥ 1) is the loss's gradient with respect to layer l's pre-activations.
 final class MLPNetwork {
   /// Inputs, hidden sizes, classes.
   let sizes: [Int]
@@ -37,7 +37,7 @@ final class MLPNetwork {
     parameters = MLPBuffer(count: offsets[offsets.count - 1])
     gradients = MLPBuffer(count: parameters.count)
     activations = sizes.map { MLPBuffer(count: capacity * $0) }
-    deltas = sizes.map { MLPBuffer(count: capacity * $0) }
+    deltas = sizes.indices.map { MLPBuffer(count: $0 == 0 ? 0 : capacity * sizes[$0]) }
     for layer in 1..<sizes.count {
       let bound = (6 / Double(sizes[layer - 1] + sizes[layer])).squareRoot()
       for index in offsets[layer - 1]..<offsets[layer] {
@@ -74,9 +74,8 @@ final class MLPNetwork {
 
   /// Runs the loaded `rows` through the network, leaving class probabilities in the last layer.
   ///
-  /// The softmax subtracts each row's largest logit first; the returned logs of the softmax
-  /// denominators (per row, with that largest logit added back) give each row's cross-entropy as
-  /// `logNormaliser - logit[label]`, computed before the logits are overwritten.
+  /// Returns each row's cross-entropy when `labels` are given (nothing otherwise), taken from
+  /// the logits z before they are overwritten: `log Σ_j exp(z_j − max z) − (z_label − max z)`.
   @discardableResult
   func forward(rows: Int, labels: [Int32]? = nil) -> [Double] {
     for layer in 1...layerCount {

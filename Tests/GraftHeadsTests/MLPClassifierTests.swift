@@ -218,3 +218,26 @@ func gradientsMatchFiniteDifferences(sizes: [Int]) {
   #expect((first.training + first.validation).sorted() == Array(0..<100))
   #expect(split(1).validation == first.validation && split(2).validation != first.validation)
 }
+
+/// With the output layer reduced to biases `log [1, 2, 3]` the class probabilities are
+/// `[1, 2, 3] / 6` for every row; a first-layer weight of 2 adds only its penalty `alpha/2 · 4`.
+@Test func lossIsWeightedCrossEntropyPlusPenalty() {
+  var rng = SplitMix64(seed: 16)
+  let data = TrainingSet(
+    features: (0..<18).map { Float($0) }, rows: 6, columns: 3, labels: [0, 1, 2, 2, 1, 0],
+    classCount: 3)
+  let network = MLPNetwork(sizes: [3, 4, 3], capacity: 6, threads: 1, rng: &rng)
+  // Layout: W1 [4][3] at 0, b1 at 12, W2 [3][4] at 16, b2 at 28.
+  network.parameters.base.update(repeating: 0, count: network.parameters.count)
+  network.parameters.base[0] = 2
+  for unit in 0..<3 { network.parameters.base[28 + unit] = log(Float(unit + 1)) }
+  network.load(data, rows: Array(0..<6)[...])
+  let weights: [Float] = [1, 2, 0.5, 1, 3, 1]
+  let loss = network.lossAndGradients(
+    rows: 6, labels: data.labels, rowWeights: weights, alpha: 0.3)
+  let crossEntropy = zip(weights, data.labels).map { weight, label in
+    -Double(weight) * log(Double(label + 1) / 6)
+  }
+  let expected = (crossEntropy.reduce(0, +) + 0.3 / 2 * 4) / 6
+  #expect(abs(loss - expected) < 1e-6 * expected)
+}
