@@ -1,4 +1,5 @@
 @_exported import GraftData
+@_exported import GraftHeads
 @_exported import GraftIR
 @_exported import GraftRuntime
 
@@ -7,3 +8,4 @@
 @_exported import enum GraftKeras.KerasImporter
 @_exported import enum GraftONNX.ONNXExportError
 @_exported import struct GraftONNX.ONNXExportOptions
+@_exported import enum GraftONNX.ONNXExporter

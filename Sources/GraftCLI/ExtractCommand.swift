@@ -123,13 +123,27 @@ struct ExtractCommand: ParsableCommand {
           std: try std.map { try floats($0, "--std") }, bgr: bgr, layout: layout),
         pool: pool, dtype: dtype, batchSize: batch, threads: threads, resume: resume,
         shard: try shard.map { try ImageDataset.parseShard($0) }, strict: strict)
-      let reporter = ProgressReporter(quiet: quiet)
+      let reporter = ProgressReporter("extract", quiet: quiet)
       let summary = try extractFeatures(options, progress: reporter.update)
-      reporter.finish(summary)
+      reporter.finish(Self.report(summary))
       if json {
         try printJSON(summary)
       }
     }
+  }
+
+  /// What a run did, as printed at its end.
+  static func report(_ summary: ExtractionSummary) -> String {
+    let shapes = summary.layers.sorted { $0.key < $1.key }
+      .map { "\($0.key) \($0.value.map(String.init).joined(separator: "×"))" }
+      .joined(separator: ", ")
+    var text =
+      "wrote \(summary.output): \(summary.rows) rows, \(summary.skipped) skipped; \(shapes)\n"
+    if summary.resumedFrom > 0 {
+      text += "resumed after \(summary.resumedFrom) inputs done earlier\n"
+    }
+    return text
+      + String(format: "%.1f s, %.1f inputs/s\n", summary.seconds, summary.imagesPerSecond)
   }
 
   /// `text` as comma-separated numbers.

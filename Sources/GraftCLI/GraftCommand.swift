@@ -14,6 +14,7 @@ struct GraftCommand: ParsableCommand {
     version: "graft \(graftVersion) (\(linkedLibraries))",
     subcommands: [
       InspectCommand.self, ConvertCommand.self, RunCommand.self, ExtractCommand.self,
+      AttachCommand.self, PredictCommand.self,
       MergeCommand.self, BenchCommand.self,
     ])
 }

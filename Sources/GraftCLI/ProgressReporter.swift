@@ -4,11 +4,16 @@ import Graft
 /// Shows a run's progress on stderr: a bar redrawn in place on a terminal (done/total, rate,
 /// ETA, skipped), a plain line every 10 seconds otherwise, nothing with `quiet`.
 final class ProgressReporter {
+  /// The command's name, starting each plain line.
+  private let label: String
   private let quiet: Bool
   private let terminal = isatty(STDERR_FILENO) == 1
   private var lastLine = Date.distantPast
 
-  init(quiet: Bool) { self.quiet = quiet }
+  init(_ label: String, quiet: Bool) {
+    self.label = label
+    self.quiet = quiet
+  }
 
   func update(_ progress: ExtractionProgress) {
     guard !quiet else { return }
@@ -31,25 +36,14 @@ final class ProgressReporter {
         + String(repeating: " ", count: width - filled) + "] " + line
       FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
     } else {
-      FileHandle.standardError.write(Data(("extract: " + line + "\n").utf8))
+      FileHandle.standardError.write(Data(("\(label): " + line + "\n").utf8))
     }
   }
 
-  /// Ends the bar and prints what the run did.
-  func finish(_ summary: ExtractionSummary) {
+  /// Ends the bar and prints `text` (what the run did).
+  func finish(_ text: String) {
     guard !quiet else { return }
-    if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
-    let shapes = summary.layers.sorted { $0.key < $1.key }
-      .map { "\($0.key) \($0.value.map(String.init).joined(separator: "×"))" }
-      .joined(separator: ", ")
-    var text =
-      "wrote \(summary.output): \(summary.rows) rows, \(summary.skipped) skipped; \(shapes)\n"
-    if summary.resumedFrom > 0 {
-      text += "resumed after \(summary.resumedFrom) inputs done earlier\n"
-    }
-    text += String(
-      format: "%.1f s, %.1f inputs/s\n", summary.seconds, summary.imagesPerSecond)
-    FileHandle.standardError.write(Data(text.utf8))
+    FileHandle.standardError.write(Data(((terminal ? "\n" : "") + text).utf8))
   }
 
   /// `seconds` as h:mm:ss or m:ss.

@@ -53,6 +53,7 @@ public struct DecodedImage: Sendable, Equatable {
   /// mode `I;16`, is clamped (`min(v, 255)`), so most of its values become 255.
   public func rgb8() -> [UInt8] {
     switch samples {
+    case .uint8(let values) where channels == 3: return values
     case .uint8(let values): return Self.rgb(values, channels: channels) { $0 }
     case .uint16(let values):
       if channels == 1 { return Self.rgb(values, channels: 1) { UInt8(min($0, 255)) } }

@@ -1,3 +1,4 @@
+import CGraftImage
 import Foundation
 
 /// Image resizing that gives Pillow 11's results bit for bit, because models are trained on images
@@ -25,9 +26,8 @@ public enum ImageResize {
     var firstRow = 0
     if toWidth != width {
       // Only the rows the vertical pass reads, as Pillow computes them.
-      firstRow = vertical.spans.first!.start
-      let last = vertical.spans.last!
-      rows = last.start + last.count - firstRow
+      firstRow = Int(vertical.starts.first!)
+      rows = Int(vertical.starts.last! + vertical.counts.last!) - firstRow
       let horizontal = ResampleWeights(inputSize: width, outputSize: toWidth)
       source = horizontalPass(
         pixels, width: width, channels: channels, rows: firstRow..<(firstRow + rows),
@@ -69,17 +69,13 @@ public enum ImageResize {
   private static func horizontalPass(
     _ pixels: [UInt8], width: Int, channels: Int, rows: Range<Int>, weights: ResampleWeights
   ) -> [UInt8] {
-    let outputWidth = weights.spans.count
-    var result = [UInt8](repeating: 0, count: rows.count * outputWidth * channels)
-    for (row, y) in rows.enumerated() {
-      for (x, span) in weights.spans.enumerated() {
-        for channel in 0..<channels {
-          var sum = ResampleWeights.half
-          for tap in 0..<span.count {
-            let input = pixels[(y * width + span.start + tap) * channels + channel]
-            sum &+= Int32(input) &* weights.coefficients[x * weights.taps + tap]
-          }
-          result[(row * outputWidth + x) * channels + channel] = ResampleWeights.clamp(sum)
+    var result = [UInt8](repeating: 0, count: rows.count * weights.outputs * channels)
+    pixels.withUnsafeBufferPointer { input in
+      result.withUnsafeMutableBufferPointer { output in
+        weights.withAxis { axis in
+          graft_resample_horizontal(
+            input.baseAddress! + rows.lowerBound * width * channels, Int32(width),
+            Int32(channels), Int32(rows.count), axis, output.baseAddress!)
         }
       }
     }
@@ -91,15 +87,13 @@ public enum ImageResize {
     _ pixels: [UInt8], width: Int, channels: Int, firstRow: Int, weights: ResampleWeights
   ) -> [UInt8] {
     let rowLength = width * channels
-    var result = [UInt8](repeating: 0, count: weights.spans.count * rowLength)
-    for (y, span) in weights.spans.enumerated() {
-      for offset in 0..<rowLength {
-        var sum = ResampleWeights.half
-        for tap in 0..<span.count {
-          let input = pixels[(span.start - firstRow + tap) * rowLength + offset]
-          sum &+= Int32(input) &* weights.coefficients[y * weights.taps + tap]
+    var result = [UInt8](repeating: 0, count: weights.outputs * rowLength)
+    pixels.withUnsafeBufferPointer { input in
+      result.withUnsafeMutableBufferPointer { output in
+        weights.withAxis { axis in
+          graft_resample_vertical(
+            input.baseAddress!, Int32(rowLength), Int32(firstRow), axis, output.baseAddress!)
         }
-        result[y * rowLength + offset] = ResampleWeights.clamp(sum)
       }
     }
     return result
@@ -110,11 +104,10 @@ public enum ImageResize {
 /// `normalize_coeffs_8bpc` for the bilinear filter).
 private struct ResampleWeights {
   static let precisionBits: Int32 = 22
-  /// The rounding term added before the final shift.
-  static let half: Int32 = 1 << (precisionBits - 1)
-
   /// Per output: the first input read and how many.
-  var spans: [(start: Int, count: Int)] = []
+  var starts: [Int32] = []
+  var counts: [Int32] = []
+  var outputs: Int { starts.count }
   /// `taps` weights per output, zero past its span.
   var coefficients: [Int32] = []
   let taps: Int
@@ -137,12 +130,23 @@ private struct ResampleWeights {
       let unit = Double(1 << Self.precisionBits)
       coefficients += weights.map { Int32($0 < 0 ? -0.5 + $0 * unit : 0.5 + $0 * unit) }
       coefficients += repeatElement(0, count: taps - count)
-      spans.append((start, count))
+      starts.append(Int32(start))
+      counts.append(Int32(count))
     }
   }
 
-  /// The 8-bit value of an accumulated sum.
-  static func clamp(_ sum: Int32) -> UInt8 {
-    UInt8(clamping: sum >> precisionBits)
+  /// Runs `body` with the weights as the C resampler takes them.
+  func withAxis(_ body: (UnsafePointer<graft_resample_axis>) -> Void) {
+    starts.withUnsafeBufferPointer { starts in
+      counts.withUnsafeBufferPointer { counts in
+        coefficients.withUnsafeBufferPointer { coefficients in
+          var axis = graft_resample_axis(
+            starts: starts.baseAddress, counts: counts.baseAddress,
+            weights: coefficients.baseAddress, taps: Int32(taps), outputs: Int32(outputs),
+            precision_bits: Self.precisionBits)
+          body(&axis)
+        }
+      }
+    }
   }
 }

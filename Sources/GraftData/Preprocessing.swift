@@ -119,16 +119,19 @@ public struct Preprocessing: Codable, Hashable, Sendable {
     func start(_ side: Int) -> Int { Int((Double(side - crop) / 2).rounded(.toNearestOrEven)) }
     let (left, top) = (start(resizedWidth), start(resizedHeight))
     var result = [Float](repeating: 0, count: crop * crop * channels)
-    for y in 0..<crop {
-      for x in 0..<crop {
-        for channel in 0..<channels {
-          let sourceChannel = bgr ? 2 - channel : channel
-          let value = Float(
-            resized[((top + y) * resizedWidth + left + x) * channels + sourceChannel])
-          let index =
-            layout == .nchw
-            ? (channel * crop + y) * crop + x : (y * crop + x) * channels + channel
-          result[index] = (value * scale - mean[channel]) / std[channel]
+    let (side, bands, reversed, nchw) = (crop, channels, bgr, layout == .nchw)
+    resized.withUnsafeBufferPointer { source in
+      result.withUnsafeMutableBufferPointer { output in
+        for y in 0..<side {
+          let row = source.baseAddress! + ((top + y) * resizedWidth + left) * bands
+          for x in 0..<side {
+            for channel in 0..<bands {
+              let value = Float(row[x * bands + (reversed ? 2 - channel : channel)])
+              let index =
+                nchw ? (channel * side + y) * side + x : (y * side + x) * bands + channel
+              output[index] = (value * scale - mean[channel]) / std[channel]
+            }
+          }
         }
       }
     }

@@ -131,3 +131,31 @@ private struct SendablePointer<Element>: @unchecked Sendable {
   let base: UnsafeMutablePointer<Element>
   init(_ buffer: UnsafeMutableBufferPointer<Element>) { base = buffer.baseAddress! }
 }
+
+/// The inputs of `data` (sharded as asked) for a model reading `input`, the shape of one row
+/// after the batch, and the preprocessing for images (nil for arrays), which `preprocessing`
+/// gives for the input.
+///
+/// - Throws: `ArrayDatasetError` for an array that does not fit `input`, `DatasetError` for an
+///   image collection that cannot be read, `ExtractionError.badOption` for labels given with
+///   images.
+func inputSource(
+  data: String, labels: String?, shard: (k: Int, n: Int)?, strict: Bool, input: ValueInfo,
+  preprocessing: (ValueInfo) throws -> Preprocessing
+) throws -> (any ExtractionSource, [Int], Preprocessing?) {
+  let dtype = input.type.dtype ?? .float32
+  if ArrayDataset.recognizes(data) {
+    var dataset = try ArrayDataset(contentsOf: data, labels: labels)
+    try dataset.check(fits: (input.type.shape?.dropFirst() ?? []).map(\.value), dtype: dtype)
+    if let shard { dataset = dataset.shard(shard.k, of: shard.n) }
+    return (ArraySource(dataset: dataset, dtype: dtype), dataset.rowShape, nil)
+  }
+  guard labels == nil else {
+    throw ExtractionError.badOption("--labels is for array data; images take labels from DATA")
+  }
+  let chosen = try preprocessing(input)
+  var dataset = try ImageDataset(contentsOf: data)
+  if let shard { dataset = dataset.shard(shard.k, of: shard.n) }
+  let source = ImageSource(dataset: dataset, preprocessing: chosen, strict: strict)
+  return (source, source.rowShape, chosen)
+}

@@ -144,7 +144,14 @@ public func extractFeatures(
   guard trunk.inputs.count == 1, let input = trunk.inputs.first else {
     throw ExtractionError.trunkInputs(layers: options.layers, inputs: trunk.inputs.map(\.name))
   }
-  let (source, rowShape, preprocessing) = try extractionSource(options, input: input)
+  let (source, rowShape, preprocessing) = try inputSource(
+    data: options.data, labels: options.labels, shard: options.shard, strict: options.strict,
+    input: input
+  ) { input in
+    let geometry = try ImageInputGeometry(input, layout: options.preprocessing.layout)
+    return try options.preprocessing.resolved(
+      modelSize: geometry.size, modelLayout: geometry.layout, channels: geometry.channels)
+  }
   trunk.inputs[0].type = ValueType(
     input.type.dtype, [input.type.shape![0]] + rowShape.map(Dim.fixed))
   try trunk.inferTypes()
@@ -190,19 +197,9 @@ public func extractFeatures(
 
   let start = Date()
   let resumedFrom = writer.inputsComplete
-  let batches = BoundedQueue<Result<PreparedBatch, any Error>>(capacity: options.queueDepth)
-  let producer = Thread { [source, batchSize = options.batchSize] in
-    for lower in stride(from: resumedFrom, to: source.count, by: batchSize) {
-      let batch = Result { try source.prepare(lower..<min(lower + batchSize, source.count)) }
-      guard batches.put(batch), case .success = batch else { break }
-    }
-    batches.close()
-  }
-  producer.stackSize = 8 << 20
-  producer.start()
-  defer { batches.close() }
-  while let prepared = batches.take() {
-    let batch = try prepared.get()
+  try forEachPreparedBatch(
+    of: source, from: resumedFrom, batchSize: options.batchSize, queueDepth: options.queueDepth
+  ) { batch in
     var features: [String: Tensor] = [:]
     if let rows = batch.input {
       let results = try session.run([input.name: rows])
@@ -225,34 +222,8 @@ public func extractFeatures(
     resumedFrom: resumedFrom, preprocessing: preprocessing)
 }
 
-/// The inputs of `options.data` (sharded as asked) for a trunk reading `input`, the shape of
-/// one row after the batch, and the preprocessing for images (nil for arrays).
-private func extractionSource(_ options: ExtractionOptions, input: ValueInfo) throws -> (
-  any ExtractionSource, [Int], Preprocessing?
-) {
-  let dims = Array(input.type.shape?.dropFirst() ?? [])
-  if ArrayDataset.recognizes(options.data) {
-    var dataset = try ArrayDataset(contentsOf: options.data, labels: options.labels)
-    try dataset.check(fits: dims.map(\.value), dtype: input.type.dtype ?? .float32)
-    if let shard = options.shard { dataset = dataset.shard(shard.k, of: shard.n) }
-    return (
-      ArraySource(dataset: dataset, dtype: input.type.dtype ?? .float32), dataset.rowShape, nil
-    )
-  }
-  guard options.labels == nil else {
-    throw ExtractionError.badOption("--labels is for array data; images take labels from DATA")
-  }
-  let geometry = try ImageInputGeometry(input, layout: options.preprocessing.layout)
-  let preprocessing = try options.preprocessing.resolved(
-    modelSize: geometry.size, modelLayout: geometry.layout, channels: geometry.channels)
-  var dataset = try ImageDataset(contentsOf: options.data)
-  if let shard = options.shard { dataset = dataset.shard(shard.k, of: shard.n) }
-  let source = ImageSource(dataset: dataset, preprocessing: preprocessing, strict: options.strict)
-  return (source, source.rowShape, preprocessing)
-}
-
 /// `value` as JSON with sorted keys, so that equal preprocessings compare equal as text.
-private func canonicalJSON(_ value: some Encodable) throws -> String {
+func canonicalJSON(_ value: some Encodable) throws -> String {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.sortedKeys]
   return String(decoding: try encoder.encode(value), as: UTF8.self)
