@@ -1,4 +1,5 @@
 import GraftIR
+import GraftRuntime
 
 /// A small multilayer perceptron head: one or two ReLU hidden layers and a softmax output,
 /// trained like scikit-learn's `MLPClassifier` with the Adam solver.
@@ -70,6 +71,7 @@ public struct MLPClassifier: HeadTrainer {
   {
     precondition(data.rows > 0 && c > 0 && c.isFinite && options.maxIterations > 0)
     precondition(options.classWeights.map { $0.count == data.classCount } ?? true)
+    BLAS.useCallingThreadOnly()
     var rng = SplitMix64(seed: options.seed)
     let network = MLPNetwork(
       sizes: [data.columns] + hiddenLayers + [data.classCount],
@@ -84,9 +86,10 @@ public struct MLPClassifier: HeadTrainer {
       }
     }
     let validating = !validation.isEmpty
+    let validationSet = data.subset(validation)
     let rowsPerBatch = min(batchSize, order.count)
     var stopping = StoppingRule(tolerance: options.tolerance, patience: iterationsWithoutChange)
-    let best = MLPBuffer(count: network.parameters.count)
+    let best = SharedBuffer<Float>(repeating: 0, count: network.parameters.count)
     var adam = AdamOptimizer(parameterCount: network.parameters.count, learningRate: learningRate)
     var report = MLPTrainingReport()
     for epoch in 1...options.maxIterations {
@@ -106,12 +109,13 @@ public struct MLPClassifier: HeadTrainer {
       report.losses.append(loss)
       report.iterations = epoch
       if validating {
-        let predicted = network.predict(data, rows: validation)
-        let correct = zip(predicted, validation).filter { $0 == data.labels[$1] }.count
-        let accuracy = Double(correct) / Double(validation.count)
-        report.validationAccuracies.append(accuracy)
-        if stopping.record(accuracy) {
-          best.copy(from: network.parameters)
+        let scores = HeadFit(layers: network.layers, converged: false, iterations: epoch)
+          .scores(validationSet, threads: options.threads)
+        let score = accuracy(
+          scores: scores, labels: validationSet.labels, classes: data.classCount)
+        report.validationAccuracies.append(score)
+        if stopping.record(score) {
+          best.base.update(from: network.parameters.base, count: best.count)
           report.bestEpoch = epoch
         }
       } else {
@@ -123,7 +127,7 @@ public struct MLPClassifier: HeadTrainer {
         break
       }
     }
-    if validating { network.parameters.copy(from: best) }
+    if validating { network.parameters.base.update(from: best.base, count: best.count) }
     report.layers = network.layers
     return report
   }
