@@ -241,3 +241,20 @@ func gradientsMatchFiniteDifferences(sizes: [Int]) {
   let expected = (crossEntropy.reduce(0, +) + 0.3 / 2 * 4) / 6
   #expect(abs(loss - expected) < 1e-6 * expected)
 }
+
+/// The cross-validation driver takes the MLP like any head: it picks a `C`, leaves the
+/// temperature at 1 and the exported head separates XOR.
+@Test func crossValidationDriverTrainsTheMLP() throws {
+  let (head, report) = try HeadTraining.train(
+    trainer: MLPClassifier(hiddenLayers: [32]), data: xorData(rows: 600, seed: 17),
+    grid: [1, 1e4], folds: 3, options: HeadFitOptions(seed: 18, maxIterations: 400),
+    classWeighting: .balanced)
+  let test = xorData(rows: 400, seed: 19)
+  let standardized = TrainingSet(
+    features: test.features.enumerated().map { index, value in
+      (value - head.mean[index % 2]) / head.scale[index % 2]
+    }, rows: test.rows, columns: 2, labels: test.labels, classCount: 2)
+  #expect(head.temperature == 1 && head.layers.count == 2)
+  #expect(report.fits.count == 2 * 3 + 1)
+  #expect(accuracy(predict(head.layers, standardized), test) > 0.95)
+}
