@@ -12,8 +12,8 @@ struct AdamOptimizer {
   let beta2: Double
   let epsilon: Float
   private(set) var updates = 0
-  private let moments: MLPBuffer
-  private let squares: MLPBuffer
+  private let moments: SharedBuffer<Float>
+  private let squares: SharedBuffer<Float>
 
   init(
     parameterCount: Int, learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
@@ -23,12 +23,12 @@ struct AdamOptimizer {
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
-    moments = MLPBuffer(count: parameterCount)
-    squares = MLPBuffer(count: parameterCount)
+    moments = SharedBuffer<Float>(repeating: 0, count: parameterCount)
+    squares = SharedBuffer<Float>(repeating: 0, count: parameterCount)
   }
 
   /// Moves `parameters` one step against `gradients` (both of `parameterCount` values).
-  mutating func update(_ parameters: MLPBuffer, gradients: MLPBuffer) {
+  mutating func update(_ parameters: SharedBuffer<Float>, gradients: SharedBuffer<Float>) {
     precondition(parameters.count == moments.count && gradients.count == moments.count)
     updates += 1
     let t = Double(updates)

@@ -1,21 +1,24 @@
 import GraftIR
+import GraftRuntime
 
 /// A small multilayer perceptron head: one or two ReLU hidden layers and a softmax output,
 /// trained like scikit-learn's `MLPClassifier` with the Adam solver.
 ///
 /// - Regularisation: `c` is the inverse of scikit-learn's L2 penalty, `alpha = 1 / c`; the
 ///   minibatch loss is `(Σ_i w_i · crossEntropy_i + alpha/2 · Σ ‖W‖²) / rows` (biases are not
-///   penalised), with `w_i` the class weight of row i's class (1 without class weights).
+///   penalised), with `w_i` the class weight of row i's class (1 without class weights); it is
+///   divided by the rows, not by the weights' sum, so `alpha` means the same either way.
 /// - Solver: Adam with scikit-learn's constants (`learningRate` 1e-3, β 0.9 / 0.999, ε 1e-8) on
 ///   minibatches of `batchSize` rows (all rows when fewer), reshuffled every epoch.
 /// - Initialisation: Glorot uniform for weights and biases, as scikit-learn does for ReLU.
 /// - Stopping, as scikit-learn's `early_stopping=True`: a stratified `validationFraction` of
-///   the rows is held out; after each epoch its accuracy is measured, an epoch that does not
-///   beat the best so far by `options.tolerance` counts as no improvement, and training stops
-///   once more than `iterationsWithoutChange` such epochs follow each other. The weights of the
-///   first epoch with the best validation accuracy are returned. Without early stopping (or when
-///   the data are too few to hold rows out), the epoch's training loss must fall by
-///   `options.tolerance` instead, and the last weights are returned.
+///   the rows is held out; after each epoch its accuracy (unweighted, whatever the class
+///   weights) is measured, an epoch that does not beat the best so far by `options.tolerance`
+///   counts as no improvement, and training stops once more than `iterationsWithoutChange` such
+///   epochs follow each other. The weights of the first epoch with the best validation accuracy
+///   are returned. Without early stopping (or when the data are too few to hold rows out), the
+///   epoch's training loss must fall by `options.tolerance` instead, and the last weights are
+///   returned.
 /// - `HeadFit.converged` is false when `options.maxIterations` epochs ran without the stopping
 ///   rule firing; `iterations` counts epochs.
 /// - Binary problems get two softmax outputs (scikit-learn uses one logistic output; the two
@@ -68,6 +71,7 @@ public struct MLPClassifier: HeadTrainer {
   {
     precondition(data.rows > 0 && c > 0 && c.isFinite && options.maxIterations > 0)
     precondition(options.classWeights.map { $0.count == data.classCount } ?? true)
+    BLAS.useCallingThreadOnly()
     var rng = SplitMix64(seed: options.seed)
     let network = MLPNetwork(
       sizes: [data.columns] + hiddenLayers + [data.classCount],
@@ -82,9 +86,10 @@ public struct MLPClassifier: HeadTrainer {
       }
     }
     let validating = !validation.isEmpty
+    let validationSet = data.subset(validation)
     let rowsPerBatch = min(batchSize, order.count)
     var stopping = StoppingRule(tolerance: options.tolerance, patience: iterationsWithoutChange)
-    let best = MLPBuffer(count: network.parameters.count)
+    let best = SharedBuffer<Float>(repeating: 0, count: network.parameters.count)
     var adam = AdamOptimizer(parameterCount: network.parameters.count, learningRate: learningRate)
     var report = MLPTrainingReport()
     for epoch in 1...options.maxIterations {
@@ -104,12 +109,13 @@ public struct MLPClassifier: HeadTrainer {
       report.losses.append(loss)
       report.iterations = epoch
       if validating {
-        let predicted = network.predict(data, rows: validation)
-        let correct = zip(predicted, validation).filter { $0 == data.labels[$1] }.count
-        let accuracy = Double(correct) / Double(validation.count)
-        report.validationAccuracies.append(accuracy)
-        if stopping.record(accuracy) {
-          best.copy(from: network.parameters)
+        let scores = HeadFit(layers: network.layers, converged: false, iterations: epoch)
+          .scores(validationSet, threads: options.threads)
+        let score = accuracy(
+          scores: scores, labels: validationSet.labels, classes: data.classCount)
+        report.validationAccuracies.append(score)
+        if stopping.record(score) {
+          best.base.update(from: network.parameters.base, count: best.count)
           report.bestEpoch = epoch
         }
       } else {
@@ -121,7 +127,7 @@ public struct MLPClassifier: HeadTrainer {
         break
       }
     }
-    if validating { network.parameters.copy(from: best) }
+    if validating { network.parameters.base.update(from: best.base, count: best.count) }
     report.layers = network.layers
     return report
   }

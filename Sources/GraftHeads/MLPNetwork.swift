@@ -9,7 +9,7 @@ import GraftRuntime
 /// `FittedHead.Dense`) then its biases `[outputs]`, layer after layer; `gradients` has the same
 /// layout. `activations[l]` is `[rows][sizes[l]]`: the gathered input rows for l = 0, the ReLU
 /// outputs of the hidden layers, and the class probabilities for the last layer;
-/// `deltas[l]` is the loss's gradient with respect to layer l's pre-activations.
+/// `deltas[l]` (l ≥ 1) is the loss's gradient with respect to layer l's pre-activations.
 final class MLPNetwork {
   /// Inputs, hidden sizes, classes.
   let sizes: [Int]
@@ -17,11 +17,11 @@ final class MLPNetwork {
   let capacity: Int
   /// Splits the matrix products (see `MLPBlockedProduct`).
   let pool: ThreadPool
-  let parameters: MLPBuffer
-  let gradients: MLPBuffer
+  let parameters: SharedBuffer<Float>
+  let gradients: SharedBuffer<Float>
   private let offsets: [Int]
-  private let activations: [MLPBuffer]
-  private let deltas: [MLPBuffer]
+  private let activations: [SharedBuffer<Float>]
+  private let deltas: [SharedBuffer<Float>]
 
   /// A network with scikit-learn's initialisation for ReLU networks: every weight and bias of a
   /// layer drawn uniformly from `±sqrt(6 / (inputs + outputs))` (Glorot uniform).
@@ -34,10 +34,12 @@ final class MLPNetwork {
       offsets.append(offsets[layer - 1] + (sizes[layer - 1] + 1) * sizes[layer])
     }
     self.offsets = offsets
-    parameters = MLPBuffer(count: offsets[offsets.count - 1])
-    gradients = MLPBuffer(count: parameters.count)
-    activations = sizes.map { MLPBuffer(count: capacity * $0) }
-    deltas = sizes.map { MLPBuffer(count: capacity * $0) }
+    parameters = SharedBuffer<Float>(repeating: 0, count: offsets[offsets.count - 1])
+    gradients = SharedBuffer<Float>(repeating: 0, count: parameters.count)
+    activations = sizes.map { SharedBuffer<Float>(repeating: 0, count: capacity * $0) }
+    deltas = sizes.indices.map {
+      SharedBuffer<Float>(repeating: 0, count: $0 == 0 ? 0 : capacity * sizes[$0])
+    }
     for layer in 1..<sizes.count {
       let bound = (6 / Double(sizes[layer - 1] + sizes[layer])).squareRoot()
       for index in offsets[layer - 1]..<offsets[layer] {
@@ -74,11 +76,9 @@ final class MLPNetwork {
 
   /// Runs the loaded `rows` through the network, leaving class probabilities in the last layer.
   ///
-  /// The softmax subtracts each row's largest logit first; the returned logs of the softmax
-  /// denominators (per row, with that largest logit added back) give each row's cross-entropy as
-  /// `logNormaliser - logit[label]`, computed before the logits are overwritten.
-  @discardableResult
-  func forward(rows: Int, labels: [Int32]? = nil) -> [Double] {
+  /// Returns each row's cross-entropy, taken from the logits z before they are overwritten:
+  /// `log Σ_j exp(z_j − max z) − (z_label − max z)`.
+  private func forward(rows: Int, labels: [Int32]) -> [Double] {
     for layer in 1...layerCount {
       let (inputs, outputs) = (sizes[layer - 1], sizes[layer])
       let output = activations[layer].base
@@ -99,9 +99,8 @@ final class MLPNetwork {
     return softmax(rows: rows, labels: labels)
   }
 
-  /// Replaces the logits by probabilities; returns each row's cross-entropy when `labels` are
-  /// given (and nothing otherwise).
-  private func softmax(rows: Int, labels: [Int32]?) -> [Double] {
+  /// Replaces the logits by probabilities; returns each row's cross-entropy.
+  private func softmax(rows: Int, labels: [Int32]) -> [Double] {
     let classes = sizes[layerCount]
     var losses: [Double] = []
     for row in 0..<rows {
@@ -112,11 +111,11 @@ final class MLPNetwork {
       var labelLogit: Float = 0
       for unit in 0..<classes {
         let shifted = values[unit] - largest
-        if let labels, unit == Int(labels[row]) { labelLogit = shifted }
+        if unit == Int(labels[row]) { labelLogit = shifted }
         values[unit] = exp(shifted)
         sum += values[unit]
       }
-      if labels != nil { losses.append(Double(log(sum)) - Double(labelLogit)) }
+      losses.append(Double(log(sum)) - Double(labelLogit))
       for unit in 0..<classes { values[unit] /= sum }
     }
     return losses
@@ -181,48 +180,7 @@ final class MLPNetwork {
     return squared
   }
 
-  /// The most probable class of each of `rows` (indices into `data`), ties to the lower class.
-  func predict(_ data: TrainingSet, rows: [Int]) -> [Int32] {
-    var predictions: [Int32] = []
-    predictions.reserveCapacity(rows.count)
-    let classes = sizes[layerCount]
-    for start in stride(from: 0, to: rows.count, by: capacity) {
-      let chunk = rows[start..<min(start + capacity, rows.count)]
-      load(data, rows: chunk)
-      forward(rows: chunk.count)
-      for row in 0..<chunk.count {
-        let probabilities = activations[layerCount].base + row * classes
-        var best = 0
-        for unit in 1..<classes where probabilities[unit] > probabilities[best] {
-          best = unit
-        }
-        predictions.append(Int32(best))
-      }
-    }
-    return predictions
-  }
-
   private func weightPointer(_ layer: Int) -> UnsafeMutablePointer<Float> {
     parameters.base + offsets[layer - 1]
-  }
-}
-
-/// A zero-filled float buffer owned by one MLP training run.
-final class MLPBuffer {
-  let base: UnsafeMutablePointer<Float>
-  let count: Int
-
-  init(count: Int) {
-    self.count = count
-    base = .allocate(capacity: max(count, 1))
-    base.initialize(repeating: 0, count: max(count, 1))
-  }
-
-  deinit { base.deallocate() }
-
-  /// Copies `other` (of the same size) into this buffer.
-  func copy(from other: MLPBuffer) {
-    precondition(other.count == count)
-    base.update(from: other.base, count: count)
   }
 }
