@@ -109,14 +109,17 @@ struct TrainHeadCommand: ParsableCommand {
     lines.append(String(format: "train accuracy %.4f", summary.trainAccuracy))
     if let validation = summary.validation {
       lines.append(
-        String(format: "validation accuracy %.4f, macro F1 %.4f", validation.accuracy, validation.macroF1))
+        String(
+          format: "validation accuracy %.4f, macro F1 %.4f", validation.accuracy, validation.macroF1
+        ))
     }
     let unconverged = report.fits.filter { !$0.converged }
     lines.append(
       unconverged.isEmpty
         ? "converged: every fit (\(report.fits.count))"
         : "NOT CONVERGED: \(unconverged.count) of \(report.fits.count) fits hit the iteration "
-          + "limit (C = \(Set(unconverged.map(\.c)).sorted().map { "\($0)" }.joined(separator: ", ")))")
+          + "limit (C = \(Set(unconverged.map(\.c)).sorted().map { "\($0)" }.joined(separator: ", ")))"
+    )
     lines.append("wrote \(summary.output) in " + String(format: "%.2f s", summary.seconds))
     return lines.joined(separator: "\n")
   }

@@ -35,7 +35,7 @@ private func json(_ text: String) -> [String: Any] {
   let head = folder.appendingPathComponent("head.onnx").path
   let trained = try GraftBinary.run([
     "train-head", features, "--head", "logistic", "--cv", "2", "--C", "0.1,1,10",
-    "--val-split", "0.25", "-o", head, "--json",
+    "--val", features, "-o", head, "--json",
   ])
   #expect(trained.status == 0, "\(trained.stderr)")
   let summary = json(trained.stdout)

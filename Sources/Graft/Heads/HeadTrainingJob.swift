@@ -129,7 +129,8 @@ func labelledFeatures(
   guard let names = cache.labelNames, let labels = try cache.labels(rows: 0..<cache.rows) else {
     throw HeadDataError.noLabels(path: cache.path)
   }
-  guard let layer = requested ?? (cache.provenance.layers.count == 1 ? cache.provenance.layers[0] : nil)
+  guard
+    let layer = requested ?? (cache.provenance.layers.count == 1 ? cache.provenance.layers[0] : nil)
   else { throw HeadDataError.whichLayer(path: cache.path, layers: cache.provenance.layers) }
   let features = try cache.features(layer, rows: 0..<cache.rows)
   let index = Dictionary(uniqueKeysWithValues: (classNames ?? names).enumerated().map { ($1, $0) })
