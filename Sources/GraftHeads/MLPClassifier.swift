@@ -79,7 +79,7 @@ public struct MLPClassifier: HeadTrainer {
     var order = Array(0..<data.rows)
     var validation: [Int] = []
     if earlyStopping {
-      let split = MLPValidationSplit(
+      let split = StratifiedSplit(
         labels: data.labels, classCount: data.classCount, fraction: validationFraction, rng: &rng)
       if !split.validation.isEmpty && !split.training.isEmpty {
         (order, validation) = (split.training, split.validation)
@@ -93,7 +93,7 @@ public struct MLPClassifier: HeadTrainer {
     var adam = AdamOptimizer(parameterCount: network.parameters.count, learningRate: learningRate)
     var report = MLPTrainingReport()
     for epoch in 1...options.maxIterations {
-      MLPRandom.shuffle(&order, &rng)
+      SeededRandom.shuffle(&order, &rng)
       var loss = 0.0
       for start in stride(from: 0, to: order.count, by: rowsPerBatch) {
         let rows = order[start..<min(start + rowsPerBatch, order.count)]

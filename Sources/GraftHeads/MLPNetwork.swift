@@ -43,7 +43,7 @@ final class MLPNetwork {
     for layer in 1..<sizes.count {
       let bound = (6 / Double(sizes[layer - 1] + sizes[layer])).squareRoot()
       for index in offsets[layer - 1]..<offsets[layer] {
-        parameters.base[index] = Float(bound * (2 * MLPRandom.unit(&rng) - 1))
+        parameters.base[index] = Float(bound * (2 * SeededRandom.unit(&rng) - 1))
       }
     }
   }

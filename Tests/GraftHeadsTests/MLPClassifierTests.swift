@@ -210,7 +210,7 @@ func gradientsMatchFiniteDifferences(sizes: [Int]) {
     + [3]
   let split = { (seed: UInt64) in
     var rng = SplitMix64(seed: seed)
-    return MLPValidationSplit(labels: labels, classCount: 4, fraction: 0.1, rng: &rng)
+    return StratifiedSplit(labels: labels, classCount: 4, fraction: 0.1, rng: &rng)
   }
   let first = split(1)
   #expect(

@@ -149,22 +149,6 @@ func labelledFeatures(
   )
 }
 
-/// Rows held out per class for validation: `round(fraction · rows of the class)` of them, chosen
-/// by a seeded shuffle; returns the training and validation row indices, each sorted.
-func stratifiedSplit(_ data: TrainingSet, fraction: Double, seed: UInt64) -> ([Int], [Int]) {
-  var random = SplitMix64(seed: seed)
-  var training: [Int] = []
-  var validation: [Int] = []
-  for label in 0..<data.classCount {
-    var rows = (0..<data.rows).filter { data.labels[$0] == Int32(label) }
-    rows.shuffle(using: &random)
-    let held = Int((fraction * Double(rows.count)).rounded())
-    validation += rows.prefix(held)
-    training += rows.dropFirst(held)
-  }
-  return (training.sorted(), validation.sorted())
-}
-
 /// The accuracy, F1 and confusion of a head's graph (input `features`, output class
 /// probabilities) on `data`.
 func evaluate(_ head: Graph, on data: TrainingSet, classNames: [String], threads: Int) throws
@@ -225,9 +209,11 @@ public func trainHead(_ options: HeadTrainingOptions) throws -> HeadTrainingSumm
     validation = try labelledFeatures(other, layer: layer, classNames: classNames).data
   } else if let fraction = options.validationSplit {
     guard fraction > 0 && fraction < 1 else { throw HeadDataError.badSplit(fraction) }
-    let (trainRows, validationRows) = stratifiedSplit(all, fraction: fraction, seed: options.seed)
-    training = all.subset(trainRows)
-    validation = all.subset(validationRows)
+    var random = SplitMix64(seed: options.seed)
+    let split = StratifiedSplit(
+      labels: all.labels, classCount: all.classCount, fraction: fraction, rng: &random)
+    training = all.subset(split.training)
+    validation = all.subset(split.validation)
   }
   let (head, report) = try HeadTraining.train(
     trainer: options.kind.trainer(hidden: options.hiddenLayers), data: training,

@@ -1,17 +1,18 @@
 import GraftIR
 
-/// A seeded stratified split of the rows into training and validation rows, for early stopping.
+/// A seeded stratified split of the rows into training and validation rows (the MLP's early
+/// stopping, `train-head --val-split`).
 ///
 /// The validation set has `ceil(fraction · rows)` rows, as scikit-learn's `train_test_split`.
 /// Each class gives `floor(count · size / rows)` of them; the rows still missing come from the
 /// classes with the largest remainders (the lower class first on ties), as scikit-learn's
 /// stratified split allots them. No class gives all its rows, so every class is trained on.
 /// Which rows of a class are held out is drawn from `rng`. Both lists are in ascending order.
-struct MLPValidationSplit {
-  var training: [Int] = []
-  var validation: [Int] = []
+public struct StratifiedSplit: Sendable {
+  public var training: [Int] = []
+  public var validation: [Int] = []
 
-  init(labels: [Int32], classCount: Int, fraction: Double, rng: inout SplitMix64) {
+  public init(labels: [Int32], classCount: Int, fraction: Double, rng: inout SplitMix64) {
     let rows = labels.count
     guard rows > 0 else { return }
     let size = min(rows, Int((fraction * Double(rows)).rounded(.up)))
@@ -30,7 +31,7 @@ struct MLPValidationSplit {
     }
     for label in 0..<classCount {
       var rowsOfClass = members[label]
-      MLPRandom.shuffle(&rowsOfClass, &rng)
+      SeededRandom.shuffle(&rowsOfClass, &rng)
       validation += rowsOfClass.prefix(shares[label])
       training += rowsOfClass.dropFirst(shares[label])
     }

@@ -1,9 +1,9 @@
 import GraftIR
 
-/// The MLP trainer's random draws, written out so that a seed gives the same numbers on every
+/// The heads' random draws, written out so that a seed gives the same numbers on every
 /// platform and Swift version (the standard library's `shuffle(using:)` and `random(in:using:)`
 /// do not promise a fixed algorithm).
-enum MLPRandom {
+enum SeededRandom {
   /// Uniform in `[0, 1)`, from the top 53 bits of one draw.
   static func unit(_ rng: inout SplitMix64) -> Double {
     Double(rng.next() >> 11) * 0x1p-53
