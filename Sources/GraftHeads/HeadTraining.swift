@@ -67,11 +67,14 @@ public enum HeadTraining {
     fitOptions.classWeights = classWeighting.weights(classCounts: data.classCounts)
     let final = try trainer.fit(
       all, c: grid[best], options: fitOptions, warmStart: lastFoldFits[best])
-    fits.append(.init(c: grid[best], fold: nil, iterations: final.iterations,
-      converged: final.converged))
+    fits.append(
+      .init(
+        c: grid[best], fold: nil, iterations: final.iterations,
+        converged: final.converged))
     let temperature =
       trainer.needsCalibration
-      ? TemperatureCalibration.fit(scores: heldOutScores[best], labels: data.labels,
+      ? TemperatureCalibration.fit(
+        scores: heldOutScores[best], labels: data.labels,
         classes: classes) : 1
     let trainAccuracy = accuracy(
       scores: final.scores(all, threads: options.threads), labels: all.labels, classes: classes)

@@ -38,10 +38,15 @@ struct LBFGS {
       let direction = searchDirection(g, steps: steps, changes: changes, curvatures: curvatures)
       let initial = steps.isEmpty ? 1 / max(dot(g, g).squareRoot(), 1e-300) : 1
       let search = StrongWolfeLineSearch(relativeNoise: relativeNoise)
-      guard let trial = search.search(x: x, value: f, gradient: g, direction: direction,
-        initialStep: initial, objective)
-      else { return Result(x: x, value: f, gradientNorm: maxAbs(g), iterations: iteration,
-        converged: false) }
+      guard
+        let trial = search.search(
+          x: x, value: f, gradient: g, direction: direction,
+          initialStep: initial, objective)
+      else {
+        return Result(
+          x: x, value: f, gradientNorm: maxAbs(g), iterations: iteration,
+          converged: false)
+      }
       let s = zip(trial.x, x).map { $0 - $1 }
       let y = zip(trial.gradient, g).map { $0 - $1 }
       let sy = dot(s, y)

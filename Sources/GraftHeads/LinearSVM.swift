@@ -19,7 +19,8 @@ public struct LinearSVM: HeadTrainer {
   public func fit(_ data: TrainingSet, c: Double, options: HeadFitOptions, warmStart: HeadFit?)
     throws -> HeadFit
   {
-    fitLinearHead(data, c: c, options: options, warmStart: warmStart, loss: SquaredHinge(),
+    fitLinearHead(
+      data, c: c, options: options, warmStart: warmStart, loss: SquaredHinge(),
       penalizeIntercept: true)
   }
 }

@@ -15,7 +15,8 @@ public struct LogisticRegression: HeadTrainer {
   public func fit(_ data: TrainingSet, c: Double, options: HeadFitOptions, warmStart: HeadFit?)
     throws -> HeadFit
   {
-    fitLinearHead(data, c: c, options: options, warmStart: warmStart, loss: CrossEntropy(),
+    fitLinearHead(
+      data, c: c, options: options, warmStart: warmStart, loss: CrossEntropy(),
       penalizeIntercept: false)
   }
 }

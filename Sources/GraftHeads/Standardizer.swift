@@ -33,7 +33,8 @@ public struct Standardizer: Sendable, Equatable {
     let epsilon = Double.ulpOfOne
     let scales = zip(squares, means).map { square, mean -> Double in
       let variance = square / max(n, 1)
-      let constant = variance <= n * epsilon * variance + (n * mean * epsilon) * (n * mean * epsilon)
+      let constant =
+        variance <= n * epsilon * variance + (n * mean * epsilon) * (n * mean * epsilon)
       return constant ? 1 : variance.squareRoot()
     }
     self.init(mean: means.map { Float($0) }, scale: scales.map { Float($0) })

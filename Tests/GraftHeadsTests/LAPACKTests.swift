@@ -23,7 +23,9 @@ import Testing
   #expect(zip(values, [1.0, 3, 5]).allSatisfy { abs($0 - $1) < 1e-12 })
   for i in 0..<3 {
     for j in 0..<3 {
-      let rebuilt = (0..<3).reduce(0.0) { $0 + vectors[$1 * 3 + i] * values[$1] * vectors[$1 * 3 + j] }
+      let rebuilt = (0..<3).reduce(0.0) {
+        $0 + vectors[$1 * 3 + i] * values[$1] * vectors[$1 * 3 + j]
+      }
       #expect(abs(rebuilt - a[i * 3 + j]) < 1e-12)
     }
   }

@@ -14,7 +14,8 @@ import Testing
   for (ours, theirs) in zip(report.meanAccuracies, fixture.expected.logistic.cvMeanAccuracy) {
     #expect(abs(ours - theirs) <= 0.005)
   }
-  #expect(abs(head.accuracy(on: fixture.validation) - fixture.expected.logistic.valAccuracy) <= 0.005)
+  #expect(
+    abs(head.accuracy(on: fixture.validation) - fixture.expected.logistic.valAccuracy) <= 0.005)
   #expect(head.temperature == 1)
 }
 
