@@ -93,7 +93,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--graft", help="the graft binary (omit to time scikit-learn only)")
     parser.add_argument("--rows", type=int, default=20000)
-    parser.add_argument("--C", default="0.001,0.01,0.1,1")
+    parser.add_argument("--C", default="0.0001,0.001,0.01,0.1")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--workdir", default="/tmp/graft-bench-heads")
     parser.add_argument("--npy", action="store_true",
