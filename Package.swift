@@ -73,7 +73,7 @@ let package = Package(
     .testTarget(name: "GraftHDF5Tests", dependencies: ["GraftHDF5", "GraftIR"]),
     .testTarget(
       name: "GraftKerasTests", dependencies: ["GraftKeras", "GraftIR", "GraftRuntime", "GraftData"]),
-    .testTarget(name: "GraftHeadsTests", dependencies: ["GraftHeads", "GraftIR"]),
+    .testTarget(name: "GraftHeadsTests", dependencies: ["GraftHeads", "GraftIR", "GraftRuntime"]),
     .testTarget(name: "GraftTests", dependencies: ["Graft", "GraftONNX"]),
     .testTarget(name: "GraftCLITests", dependencies: ["GraftCLI", "GraftData"]),
   ]

@@ -15,6 +15,7 @@ else
     find fixtures -name generate.py
     find fixtures/keras_layers -maxdepth 1 -name '*.py' ! -name common.py
   } | sort)
+  scripts+=(tools/sklearn_heads.py)  # fixtures/heads: scikit-learn's heads on a small set
 fi
 for script in "${scripts[@]}"; do
   echo "== $script"
