@@ -200,7 +200,7 @@ def main():
                     except RuntimeError as error:
                         errors[name] = str(error)
                         continue
-                    rows = json.loads(stdout.strip().splitlines()[-1])["rows"]
+                    rows = json.loads(stdout)["rows"]
                     rates[name].append(rows / seconds)
                     cpu_rates[name].append(rows / cpu)
                     memory[name].append(peak)

@@ -17,6 +17,11 @@ struct GraftCommand: ParsableCommand {
       MergeCommand.self, TrainHeadCommand.self, EvaluateCommand.self, AttachCommand.self,
       PredictCommand.self, BenchCommand.self,
     ])
+
+  static func main() {
+    keepLargeAllocationsInTheHeap()
+    main(nil)
+  }
 }
 
 /// Runs `body`, printing Graft's errors as one `error:` line on stderr and exiting with status 1.

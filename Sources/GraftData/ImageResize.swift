@@ -16,26 +16,50 @@ public enum ImageResize {
   /// `⌊centre + f + 0.5⌋` (clamped to the axis) weigh `max(0, 1 − |(i − centre + 0.5) / f|)`,
   /// normalised to sum 1, then held as integers with 22 fraction bits; each output is
   /// `clamp((2²¹ + Σ weight·input) >> 22, 0, 255)`.
+  ///
+  /// With a `window`, only the outputs in it are computed (each exactly as in the whole
+  /// resize) and returned, `columns.count × rows.count` pixels: a resize then crop that skips
+  /// the pixels the crop would drop.
   public static func bilinear(
-    _ pixels: [UInt8], width: Int, height: Int, channels: Int, toWidth: Int, toHeight: Int
+    _ pixels: [UInt8], width: Int, height: Int, channels: Int, toWidth: Int, toHeight: Int,
+    window: (columns: Range<Int>, rows: Range<Int>)? = nil
   ) -> [UInt8] {
     precondition(pixels.count == width * height * channels && toWidth > 0 && toHeight > 0)
-    let vertical = ResampleWeights(inputSize: height, outputSize: toHeight)
-    var source = pixels
-    var rows = height
-    var firstRow = 0
-    if toWidth != width {
-      // Only the rows the vertical pass reads, as Pillow computes them.
-      firstRow = Int(vertical.starts.first!)
-      rows = Int(vertical.starts.last! + vertical.counts.last!) - firstRow
-      let horizontal = ResampleWeights(inputSize: width, outputSize: toWidth)
-      source = horizontalPass(
-        pixels, width: width, channels: channels, rows: firstRow..<(firstRow + rows),
-        weights: horizontal)
-    }
+    let (columns, rows) = window ?? (0..<toWidth, 0..<toHeight)
+    precondition(
+      columns.clamped(to: 0..<toWidth) == columns && rows.clamped(to: 0..<toHeight) == rows)
+    let vertical = ResampleWeights(inputSize: height, outputSize: toHeight).restricted(to: rows)
+    // The input rows the vertical pass reads (all of `rows` when it does not resize).
+    let inputRows =
+      toHeight == height
+      ? rows : Int(vertical.starts.first!)..<Int(vertical.starts.last! + vertical.counts.last!)
+    let source =
+      toWidth == width
+      ? crop(pixels, width: width, channels: channels, columns: columns, rows: inputRows)
+      : horizontalPass(
+        pixels, width: width, channels: channels, rows: inputRows,
+        weights: ResampleWeights(inputSize: width, outputSize: toWidth).restricted(to: columns))
     guard toHeight != height else { return source }
     return verticalPass(
-      source, width: toWidth, channels: channels, firstRow: firstRow, weights: vertical)
+      source, width: columns.count, channels: channels, firstRow: inputRows.lowerBound,
+      weights: vertical)
+  }
+
+  /// The pixels of `columns × rows` of an image `width` pixels wide.
+  public static func crop(
+    _ pixels: [UInt8], width: Int, channels: Int, columns: Range<Int>, rows: Range<Int>
+  ) -> [UInt8] {
+    guard columns.count != width else {
+      return Array(
+        pixels[(rows.lowerBound * width * channels)..<(rows.upperBound * width * channels)])
+    }
+    var result: [UInt8] = []
+    result.reserveCapacity(columns.count * rows.count * channels)
+    for row in rows {
+      let start = (row * width + columns.lowerBound) * channels
+      result += pixels[start..<(start + columns.count * channels)]
+    }
+    return result
   }
 
   /// Pillow's `Image.resize((width, height), Image.NEAREST)`: output `o` along an axis of `n`
@@ -133,6 +157,17 @@ private struct ResampleWeights {
       starts.append(Int32(start))
       counts.append(Int32(count))
     }
+  }
+
+  /// The weights of the outputs in `outputs` only, in order.
+  func restricted(to outputs: Range<Int>) -> ResampleWeights {
+    guard outputs != 0..<self.outputs else { return self }
+    var copy = self
+    copy.starts = Array(starts[outputs])
+    copy.counts = Array(counts[outputs])
+    copy.coefficients = Array(
+      coefficients[(outputs.lowerBound * taps)..<(outputs.upperBound * taps)])
+    return copy
   }
 
   /// Runs `body` with the weights as the C resampler takes them.

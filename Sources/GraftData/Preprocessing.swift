@@ -111,19 +111,32 @@ public struct Preprocessing: Codable, Hashable, Sendable {
         (resizedWidth, resizedHeight) = (resizeTo * width / height, resizeTo)
       }
     }
-    let resized =
-      (resizedWidth, resizedHeight) == (width, height)
-      ? source
-      : (interpolation == .bilinear ? ImageResize.bilinear : ImageResize.nearest)(
-        source, width, height, channels, resizedWidth, resizedHeight)
     func start(_ side: Int) -> Int { Int((Double(side - crop) / 2).rounded(.toNearestOrEven)) }
-    let (left, top) = (start(resizedWidth), start(resizedHeight))
+    let window = (
+      columns: start(resizedWidth)..<(start(resizedWidth) + crop),
+      rows: start(resizedHeight)..<(start(resizedHeight) + crop)
+    )
+    let cropped: [UInt8]
+    if (resizedWidth, resizedHeight) == (width, height) {
+      cropped = ImageResize.crop(
+        source, width: width, channels: channels, columns: window.columns, rows: window.rows)
+    } else if interpolation == .bilinear {
+      cropped = ImageResize.bilinear(
+        source, width: width, height: height, channels: channels, toWidth: resizedWidth,
+        toHeight: resizedHeight, window: window)
+    } else {
+      cropped = ImageResize.crop(
+        ImageResize.nearest(
+          source, width: width, height: height, channels: channels, toWidth: resizedWidth,
+          toHeight: resizedHeight),
+        width: resizedWidth, channels: channels, columns: window.columns, rows: window.rows)
+    }
     var result = [Float](repeating: 0, count: crop * crop * channels)
     let (side, bands, reversed, nchw) = (crop, channels, bgr, layout == .nchw)
-    resized.withUnsafeBufferPointer { source in
+    cropped.withUnsafeBufferPointer { source in
       result.withUnsafeMutableBufferPointer { output in
         for y in 0..<side {
-          let row = source.baseAddress! + ((top + y) * resizedWidth + left) * bands
+          let row = source.baseAddress! + y * side * bands
           for x in 0..<side {
             for channel in 0..<bands {
               let value = Float(row[x * bands + (reversed ? 2 - channel : channel)])

@@ -24,9 +24,15 @@ func resizeEqualsPillow(test: [String], nearest: Bool) throws {
   let suffix = nearest ? "_nearest" : ""
   let expected = try NPY.read(
     contentsOf: folder.appendingPathComponent("\(name)_\(width)x\(height)\(suffix).npy").path)
-  let resize = nearest ? ImageResize.nearest : ImageResize.bilinear
-  let result = resize(
-    input.elements(as: UInt8.self), input.shape[1], input.shape[0], input.shape[2], width, height)
+  let (pixels, channels) = (input.elements(as: UInt8.self), input.shape[2])
+  let result =
+    nearest
+    ? ImageResize.nearest(
+      pixels, width: input.shape[1], height: input.shape[0], channels: channels, toWidth: width,
+      toHeight: height)
+    : ImageResize.bilinear(
+      pixels, width: input.shape[1], height: input.shape[0], channels: channels, toWidth: width,
+      toHeight: height)
   let reference = expected.elements(as: UInt8.self)
   let worst = zip(result, reference).map { abs(Int($0) - Int($1)) }.max() ?? 0
   #expect(result.count == reference.count)
@@ -71,4 +77,22 @@ func decodedImagesFeedThePresets(file: String) throws {
   let expected = preset.apply(
     rgb: pixels.elements(as: UInt8.self), width: pixels.shape[1], height: pixels.shape[0])
   #expect(preset.apply(image) == expected)
+}
+
+/// A windowed bilinear resize equals the whole resize cropped to the window, for shrinking,
+/// enlarging and one-axis resizes.
+@Test(arguments: [(60, 40, 37, 25), (20, 30, 45, 50), (40, 30, 40, 20), (30, 40, 17, 40)])
+func windowedResizeEqualsResizeThenCrop(size: (Int, Int, Int, Int)) {
+  let (width, height, toWidth, toHeight) = size
+  var random = SplitMix64(seed: 3)
+  let pixels = (0..<(width * height * 3)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+  let whole = ImageResize.bilinear(
+    pixels, width: width, height: height, channels: 3, toWidth: toWidth, toHeight: toHeight)
+  let (columns, rows) = (2..<(toWidth - 3), 1..<(toHeight - 2))
+  let windowed = ImageResize.bilinear(
+    pixels, width: width, height: height, channels: 3, toWidth: toWidth, toHeight: toHeight,
+    window: (columns, rows))
+  #expect(
+    windowed
+      == ImageResize.crop(whole, width: toWidth, channels: 3, columns: columns, rows: rows))
 }
