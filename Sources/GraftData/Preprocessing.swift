@@ -93,7 +93,20 @@ public struct Preprocessing: Codable, Hashable, Sendable {
   /// starts at `round((side − crop) / 2)` with ties to even (Python's `round`, as torchvision's
   /// `CenterCrop`). `resizeTo` must be 0 or at least `crop`.
   public func apply(rgb pixels: [UInt8], width: Int, height: Int) -> [Float] {
+    var result = [Float](repeating: 0, count: crop * crop * channels)
+    result.withUnsafeMutableBufferPointer {
+      apply(rgb: pixels, width: width, height: height, into: $0)
+    }
+    return result
+  }
+
+  /// Writes the model input for an 8-bit RGB image into `output` (`crop × crop × channels`
+  /// floats), as `apply(rgb:width:height:)` computes it.
+  public func apply(
+    rgb pixels: [UInt8], width: Int, height: Int, into output: UnsafeMutableBufferPointer<Float>
+  ) {
     precondition(pixels.count == width * height * 3 && (resizeTo == 0 || resizeTo >= crop))
+    precondition(output.count == crop * crop * channels)
     let source =
       channels == 3
       ? pixels
@@ -131,29 +144,32 @@ public struct Preprocessing: Codable, Hashable, Sendable {
           toHeight: resizedHeight),
         width: resizedWidth, channels: channels, columns: window.columns, rows: window.rows)
     }
-    var result = [Float](repeating: 0, count: crop * crop * channels)
     let (side, bands, reversed, nchw) = (crop, channels, bgr, layout == .nchw)
+    let out = output.baseAddress!
     cropped.withUnsafeBufferPointer { source in
-      result.withUnsafeMutableBufferPointer { output in
+      for channel in 0..<bands {
+        let (sourceChannel, mean, std) = (
+          reversed ? 2 - channel : channel, mean[channel], std[channel]
+        )
         for y in 0..<side {
-          let row = source.baseAddress! + y * side * bands
+          let row = source.baseAddress! + y * side * bands + sourceChannel
           for x in 0..<side {
-            for channel in 0..<bands {
-              let value = Float(row[x * bands + (reversed ? 2 - channel : channel)])
-              let index =
-                nchw ? (channel * side + y) * side + x : (y * side + x) * bands + channel
-              output[index] = (value * scale - mean[channel]) / std[channel]
-            }
+            let index = nchw ? (channel * side + y) * side + x : (y * side + x) * bands + channel
+            out[index] = (Float(row[x * bands]) * scale - mean) / std
           }
         }
       }
     }
-    return result
   }
 
   /// The model input for a decoded image (EXIF orientation already applied by the decoder),
   /// converted to 8-bit RGB as Pillow's `convert("RGB")` does.
   public func apply(_ image: DecodedImage) -> [Float] {
     apply(rgb: image.rgb8(), width: image.width, height: image.height)
+  }
+
+  /// Writes the model input for a decoded image into `output` (see `apply(_:)`).
+  public func apply(_ image: DecodedImage, into output: UnsafeMutableBufferPointer<Float>) {
+    apply(rgb: image.rgb8(), width: image.width, height: image.height, into: output)
   }
 }

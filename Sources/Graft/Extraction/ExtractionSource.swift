@@ -60,48 +60,52 @@ struct ImageSource: ExtractionSource {
   func prepare(_ range: Range<Int>) throws -> PreparedBatch {
     let items = Array(dataset.items[range])
     let rowSize = rowShape.reduce(1, *)
-    let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: items.count * rowSize)
-    defer { values.deallocate() }
-    let failures = UnsafeMutableBufferPointer<String?>.allocate(capacity: items.count)
-    failures.initialize(repeating: nil)
-    defer { failures.deallocate() }
-    let (valueSlots, failureSlots) = (SendablePointer(values), SendablePointer(failures))
-    DispatchQueue.concurrentPerform(iterations: items.count) { index in
-      do {
-        let pixels = preprocessing.apply(try ImageDecoder.decode(contentsOf: items[index].path))
-        pixels.withUnsafeBufferPointer {
-          (valueSlots.base + index * rowSize).update(from: $0.baseAddress!, count: rowSize)
+    var failures = [String?](repeating: nil, count: items.count)
+    // Each image is preprocessed straight into its row of the batch.
+    let buffer = TensorBuffer(byteCount: items.count * rowSize * 4) { bytes in
+      let rows = SendablePointer(bytes.bindMemory(to: Float.self))
+      failures.withUnsafeMutableBufferPointer { reasons in
+        let reasonSlots = SendablePointer(reasons)
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+          do {
+            preprocessing.apply(
+              try ImageDecoder.decode(contentsOf: items[index].path),
+              into: UnsafeMutableBufferPointer(start: rows.base + index * rowSize, count: rowSize))
+          } catch let error as ImageError {
+            reasonSlots.base[index] = error.reason
+          } catch {
+            reasonSlots.base[index] = "\(error)"
+          }
         }
-      } catch let error as ImageError {
-        failureSlots.base[index] = error.reason
-      } catch {
-        failureSlots.base[index] = "\(error)"
       }
     }
     var batch = PreparedBatch(
       input: nil, ids: [], labels: labelNames == nil ? nil : [], skipped: [])
-    var rows: [Int] = []
+    var good: [Int] = []
     for (index, item) in items.enumerated() {
       if let reason = failures[index] {
         if strict { throw UnreadableInputError(id: item.id, reason: reason) }
         batch.skipped.append((item.id, reason))
       } else {
-        rows.append(index)
+        good.append(index)
         batch.ids.append(item.id)
         batch.labels?.append(Int64(item.label ?? 0))
       }
     }
-    if !rows.isEmpty {
-      batch.input = Tensor(
-        dtype: .float32, shape: [rows.count] + rowShape,
-        buffer: TensorBuffer(byteCount: rows.count * rowSize * 4) { out in
-          let destination = out.bindMemory(to: Float.self).baseAddress!
-          for (row, index) in rows.enumerated() {
-            (destination + row * rowSize).update(
-              from: values.baseAddress! + index * rowSize, count: rowSize)
+    guard !good.isEmpty else { return batch }
+    let compacted =
+      good.count == items.count
+      ? buffer
+      : TensorBuffer(byteCount: good.count * rowSize * 4) { bytes in
+        let destination = bytes.baseAddress!
+        buffer.withUnsafeBytes { source in
+          for (row, index) in good.enumerated() {
+            (destination + row * rowSize * 4).copyMemory(
+              from: source.baseAddress! + index * rowSize * 4, byteCount: rowSize * 4)
           }
-        })
-    }
+        }
+      }
+    batch.input = Tensor(dtype: .float32, shape: [good.count] + rowShape, buffer: compacted)
     return batch
   }
 }
