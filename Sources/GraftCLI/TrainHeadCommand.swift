@@ -14,7 +14,7 @@ struct TrainHeadCommand: ParsableCommand {
         mlp       one or two ReLU hidden layers (--hidden), Adam, early stopping (alpha = 1/C)
       Features are standardised (folded into the head's first Gemm; --no-standardize to skip).
       C is chosen by stratified k-fold cross-validation over --C (default 0.001 … 100 by
-      decades), the head refitted on all training rows; SVM and ridge scores are turned into
+      decades; 10 … 100000 for the MLP), the head refitted on all training rows; SVM and ridge scores are turned into
       probabilities by a softmax temperature fitted on the held-out folds. Results are the same
       for any --threads and repeat under --seed. The head is written with default-domain ONNX
       ops only (Gemm, Relu, Softmax); its class names, layer, pooling, the trunk's SHA-256 and

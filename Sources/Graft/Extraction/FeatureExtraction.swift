@@ -153,14 +153,16 @@ public func extractFeatures(
       modelSize: geometry.size, modelLayout: geometry.layout, channels: geometry.channels)
   }
   trunk.inputs[0].type = ValueType(
-    input.type.dtype, [input.type.shape![0]] + rowShape.map(Dim.fixed))
+    input.type.dtype, [input.type.shape?.first ?? .symbol("N")] + rowShape.map(Dim.fixed))
   try trunk.inferTypes()
   var featureShapes: [String: [Int]] = [:]
   for (layer, output) in zip(options.layers, trunk.outputs) {
     let type = trunk.type(of: output.name) ?? .unknown
-    guard let dims = type.shape?.dropFirst(), let shape = Optional(dims.compactMap(\.value)),
-      shape.count == dims.count
-    else { throw ExtractionError.featureShape(layer: layer, type: type) }
+    let dims = type.shape?.dropFirst() ?? []
+    let shape = dims.compactMap(\.value)
+    guard type.shape != nil, shape.count == dims.count else {
+      throw ExtractionError.featureShape(layer: layer, type: type)
+    }
     featureShapes[layer] = shape
   }
   let provenance = FeatureCacheProvenance(

@@ -4,6 +4,13 @@ import Foundation
 public enum HeadKind: String, CaseIterable, Codable, Sendable {
   case logistic, svm, ridge, mlp
 
+  /// The values of C cross-validated by default: `HeadTraining.defaultGrid` (10⁻³ … 10²), and
+  /// for the MLP, whose L2 penalty is `alpha = 1/C`, 10 … 10⁵ (alpha 0.1 … 10⁻⁵, around
+  /// scikit-learn's default alpha of 10⁻⁴).
+  var defaultGrid: [Double] {
+    self == .mlp ? [10, 100, 1000, 10_000, 100_000] : HeadTraining.defaultGrid
+  }
+
   /// The trainer, with `hidden` units per MLP hidden layer.
   func trainer(hidden: [Int]) -> any HeadTrainer {
     switch self {
@@ -106,6 +113,7 @@ public enum HeadDataError: Error, CustomStringConvertible {
   case whichLayer(path: String, layers: [String])
   case unknownClass(path: String, name: String)
   case badSplit(Double)
+  case tooFewRows(path: String, className: String, rows: Int, folds: Int)
 
   public var description: String {
     switch self {
@@ -117,6 +125,9 @@ public enum HeadDataError: Error, CustomStringConvertible {
     case .unknownClass(let path, let name):
       "'\(path)' has rows of class '\(name)', which the training features do not have"
     case .badSplit(let fraction): "--val-split \(fraction) must be between 0 and 1"
+    case .tooFewRows(let path, let name, let rows, let folds):
+      "'\(path)': class '\(name)' has \(rows) training row\(rows == 1 ? "" : "s"), fewer than the "
+        + "\(folds) cross-validation folds (--cv); lower --cv or add rows"
     }
   }
 }
@@ -215,11 +226,18 @@ public func trainHead(_ options: HeadTrainingOptions) throws -> HeadTrainingSumm
     training = all.subset(split.training)
     validation = all.subset(split.validation)
   }
-  let (head, report) = try HeadTraining.train(
-    trainer: options.kind.trainer(hidden: options.hiddenLayers), data: training,
-    grid: options.grid ?? HeadTraining.defaultGrid, folds: options.folds,
-    options: HeadFitOptions(seed: options.seed, threads: options.threads),
-    classWeighting: options.classWeighting, standardize: options.standardize)
+  let head: FittedHead
+  let report: TrainingReport
+  do {
+    (head, report) = try HeadTraining.train(
+      trainer: options.kind.trainer(hidden: options.hiddenLayers), data: training,
+      grid: options.grid ?? options.kind.defaultGrid, folds: options.folds,
+      options: HeadFitOptions(seed: options.seed, threads: options.threads),
+      classWeighting: options.classWeighting, standardize: options.standardize)
+  } catch HeadTrainingError.tooFewRows(let index, let rows, let folds) {
+    throw HeadDataError.tooFewRows(
+      path: options.features, className: classNames[index], rows: rows, folds: folds)
+  }
   let metrics = try validation.map {
     try evaluate(head.graph(), on: $0, classNames: classNames, threads: options.threads)
   }
