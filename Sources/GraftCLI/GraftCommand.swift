@@ -6,10 +6,16 @@ import Graft
 struct GraftCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "graft",
-    abstract: "Transfer learning without Python: inspect, cut, convert and run pretrained models.",
+    abstract: "Transfer learning without Python: convert, cut and run pretrained models, "
+      + "extract features, train heads and graft them back.",
     discussion: """
-      Graft reads ONNX models into one graph IR. Every command takes --help.
-      Errors are printed as 'error: …' naming the file and the node at fault.
+      Graft reads ONNX and Keras models into one graph IR. A typical job:
+        graft extract model.onnx photos/ --layer L --preset torch -o feats.h5
+        graft train-head feats.h5 -o head.onnx
+        graft attach model.onnx head.onnx -o classifier.onnx
+        graft predict classifier.onnx new_photos/ -o predictions.csv
+      Every command takes --help. Errors are printed as 'error: …' naming
+      the file and the node, layer or row at fault.
       """,
     version: "graft \(graftVersion) (\(linkedLibraries))",
     subcommands: [
