@@ -36,7 +36,8 @@ struct AttachCommand: ParsableCommand {
       let trunk = try source.load()
       try trunk.requireSupported(path: source.model)
       let attached = try attachHead(
-        trunk: trunk, trunkPath: source.model, head: try loadModel(head), headPath: head,
+        trunk: trunk, trunkPath: source.model, trunkConfig: source.config,
+        head: try loadModel(head), headPath: head,
         requireSameTrunk: !anyTrunk)
       try ONNXExporter.write(attached, to: output)
       print("wrote \(output): \(source.model) cut at its head's layer, then \(head)")

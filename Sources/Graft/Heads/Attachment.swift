@@ -10,14 +10,18 @@ import Foundation
 ///
 /// - Parameters:
 ///   - trunkPath, headPath: the files, named in errors.
+///   - trunkConfig: the architecture file of a Keras weights-only trunk, which the features'
+///     model SHA-256 covers too.
 ///   - requireSameTrunk: refuse a head trained on features of another model file.
 /// - Throws: `HeadError` when the head was trained on another trunk or takes another number of
 ///   features than the layer gives.
 public func attachHead(
-  trunk: Model, trunkPath: String, head: Model, headPath: String, requireSameTrunk: Bool = true
+  trunk: Model, trunkPath: String, trunkConfig: String? = nil, head: Model, headPath: String,
+  requireSameTrunk: Bool = true
 ) throws -> Model {
   let description = try HeadDescription(of: head, path: headPath)
-  if requireSameTrunk, try Digest.sha256(ofFiles: [trunkPath]) != description.trunkSHA256 {
+  let trunkFiles = [trunkPath] + (trunkConfig.map { [$0] } ?? [])
+  if requireSameTrunk, try Digest.sha256(ofFiles: trunkFiles) != description.trunkSHA256 {
     throw HeadError.otherTrunk(head: headPath, trunk: trunkPath)
   }
   var graph = try trunk.graph.featureTrunk(

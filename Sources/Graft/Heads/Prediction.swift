@@ -53,8 +53,8 @@ public func predict(
   let model =
     try options.head.map {
       try attachHead(
-        trunk: loaded, trunkPath: options.model, head: try ONNXImporter.load(contentsOf: $0),
-        headPath: $0)
+        trunk: loaded, trunkPath: options.model, trunkConfig: options.config,
+        head: try ONNXImporter.load(contentsOf: $0), headPath: $0)
     } ?? loaded
   let description = try HeadDescription(of: model, path: options.head ?? options.model)
   guard model.graph.inputs.count == 1, let input = model.graph.inputs.first else {
