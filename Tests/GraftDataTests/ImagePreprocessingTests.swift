@@ -96,3 +96,22 @@ func windowedResizeEqualsResizeThenCrop(size: (Int, Int, Int, Int)) {
     windowed
       == ImageResize.crop(whole, width: toWidth, channels: 3, columns: columns, rows: rows))
 }
+
+/// `--resize-to 0` resizes straight to S×S (no crop), then scales; one channel is Pillow's
+/// `convert("L")` of the RGB pixels.
+@Test func straightResizeAndGreyscale() {
+  var random = SplitMix64(seed: 9)
+  let (width, height) = (12, 7)
+  let pixels = (0..<(width * height * 3)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+  let straight = Preprocessing(resizeTo: 0, crop: 5, layout: .nhwc)
+  let resized = ImageResize.bilinear(
+    pixels, width: width, height: height, channels: 3, toWidth: 5, toHeight: 5)
+  #expect(straight.apply(rgb: pixels, width: width, height: height) == resized.map(Float.init))
+  let square = Array(pixels[0..<27])  // a 3×3 image: no resize, no crop
+  let luma = stride(from: 0, to: 27, by: 3).map { index -> Float in
+    let (r, g, b) = (UInt32(square[index]), UInt32(square[index + 1]), UInt32(square[index + 2]))
+    return Float((19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16)
+  }
+  let grey = Preprocessing(resizeTo: 0, crop: 3, mean: [0], std: [1], channels: 1)
+  #expect(grey.apply(rgb: square, width: 3, height: 3) == luma)
+}
