@@ -101,3 +101,23 @@ private func json(_ text: String) -> [String: Any] {
   let empty = try cache(folder, "empty.h5", data: broken.deletingLastPathComponent().path)
   try expectError(["train-head", empty, "-o", head], "row")
 }
+
+/// A model that is not a head, and a truncated feature cache, give one clear error each.
+@Test func notAHeadAndTruncatedCachesAreRefused() throws {
+  let folder = try temporaryFolder()
+  let features = try cache(folder, "feats.h5")
+  let notAHead = try GraftBinary.run(["evaluate", model, features])
+  #expect(
+    notAHead.status == 1 && notAHead.stderr.contains("is not a Graft head"), "\(notAHead.stderr)")
+  let bytes = try Data(contentsOf: URL(fileURLWithPath: features))
+  let truncated = folder.appendingPathComponent("truncated.h5")
+  try bytes.prefix(bytes.count / 2).write(to: truncated)
+  for arguments in [
+    ["train-head", truncated.path, "-o", folder.appendingPathComponent("head.onnx").path],
+    ["merge", features, truncated.path, "-o", folder.appendingPathComponent("all.h5").path],
+  ] {
+    let result = try GraftBinary.run(arguments)
+    #expect(result.status == 1, "\(arguments[0]): \(result.stderr)")
+    #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains("truncated.h5"))
+  }
+}
