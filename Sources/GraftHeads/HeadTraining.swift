@@ -10,7 +10,9 @@ public enum HeadTraining {
   ///
   /// Folds are `StratifiedKFold`'s (scikit-learn's, unshuffled). In each fold the features are
   /// standardised on the fold's training rows, then `C` is fitted in grid order, each fit
-  /// starting from the previous one, and scored by accuracy on the held-out rows. The `C` of
+  /// starting from the previous one (the fold's first from the previous fold's fit at that
+  /// `C`), and scored by accuracy on the held-out rows. A start only changes where the solver
+  /// begins: every fit runs to the same convergence test on its own fold's objective. The `C` of
   /// best mean accuracy wins (the first in grid order on ties, as GridSearchCV); the head is
   /// refitted at it on all rows (standardised on all rows), starting from the last fold's fit.
   /// For trainers that need calibration, the temperature is fitted on the held-out scores of
@@ -42,7 +44,9 @@ public enum HeadTraining {
       let test = scaler.apply(to: data.subset(testRows))
       var fitOptions = options
       fitOptions.classWeights = classWeighting.weights(classCounts: training.classCounts)
-      var previous: HeadFit?
+      // The first C starts from the previous fold's fit at that C, the others from the fit
+      // at the C before them.
+      var previous = lastFoldFits.first
       lastFoldFits = []
       for (index, c) in grid.enumerated() {
         let fit = try trainer.fit(training, c: c, options: fitOptions, warmStart: previous)
