@@ -23,12 +23,18 @@ struct LBFGS {
   /// The relative error of the objective's values (see `StrongWolfeLineSearch`).
   var relativeNoise = 0.0
 
+  /// Minimises a function that evaluates whole points (see `PointwiseObjective`).
   func minimize(
-    from start: [Double], _ objective: (_ x: [Double], _ gradient: inout [Double]) -> Double
+    from start: [Double],
+    _ function: @escaping (_ x: [Double], _ gradient: inout [Double]) -> Double
   ) -> Result {
+    minimize(from: start, PointwiseObjective(function))
+  }
+
+  func minimize(from start: [Double], _ objective: some LineObjective) -> Result {
     var x = start
     var g = [Double](repeating: 0, count: x.count)
-    var f = objective(x, &g)
+    var f = objective.evaluate(x, gradient: &g)
     var steps: [[Double]] = []
     var changes: [[Double]] = []
     var curvatures: [Double] = []
@@ -38,17 +44,19 @@ struct LBFGS {
       let direction = searchDirection(g, steps: steps, changes: changes, curvatures: curvatures)
       let initial = steps.isEmpty ? 1 / max(dot(g, g).squareRoot(), 1e-300) : 1
       let search = StrongWolfeLineSearch(relativeNoise: relativeNoise)
+      objective.beginLine(direction: direction)
       guard
         let trial = search.search(
-          x: x, value: f, gradient: g, direction: direction,
-          initialStep: initial, objective)
+          value: f, slope: dot(g, direction), initialStep: initial, objective)
       else {
         return Result(
           x: x, value: f, gradientNorm: maxAbs(g), iterations: iteration,
           converged: false)
       }
-      let s = zip(trial.x, x).map { $0 - $1 }
-      let y = zip(trial.gradient, g).map { $0 - $1 }
+      var trialGradient = g
+      objective.accept(step: trial.step, gradient: &trialGradient)
+      let s = direction.map { trial.step * $0 }
+      let y = zip(trialGradient, g).map { $0 - $1 }
       let sy = dot(s, y)
       if sy > 1e-10 * dot(y, y) {
         if steps.count == history {
@@ -60,7 +68,8 @@ struct LBFGS {
         changes.append(y)
         curvatures.append(sy)
       }
-      (x, f, g) = (trial.x, trial.value, trial.gradient)
+      axpy(trial.step, direction, &x)
+      (f, g) = (trial.value, trialGradient)
     }
     let norm = maxAbs(g)
     return Result(

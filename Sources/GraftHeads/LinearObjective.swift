@@ -19,7 +19,11 @@ protocol RowLoss: Sendable {
 /// float32 through BLAS: scores over fixed row blocks, `∂f/∂W = Gᵀ·X` over fixed column blocks
 /// (each a single call over all rows), per-block sums added in block order, so the value and
 /// gradient are the same bits for any thread count.
-final class LinearObjective<Loss: RowLoss>: @unchecked Sendable {
+///
+/// Along a line `x + α·d` the scores are `X·Wᵀ + α·X·Dᵀ + b + α·d_b`: one product `X·Dᵀ` per
+/// line, after which each step the line search tries costs no product, and the gradient's
+/// product `Gᵀ·X` is computed only at the accepted step, whose scores become the new base.
+final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
   let rows: Int
   let columns: Int
   let classes: Int
@@ -29,15 +33,28 @@ final class LinearObjective<Loss: RowLoss>: @unchecked Sendable {
   private let features: SharedBuffer<Float>
   private let labels: [Int32]
   private let rowWeights: [Double]
-  private let weightSum: Double
+  private let inverseSum: Double
   private let pool: ThreadPool
   private let rowBlocks: [Range<Int>]
   private let columnBlocks: [Range<Int>]
-  private let scores: SharedBuffer<Float>
-  private let weights: SharedBuffer<Float>
+  /// `X·Wᵀ` at the current point, without the bias.
+  private let baseScores: SharedBuffer<Float>
+  /// `X·Dᵀ` of the current line's direction.
+  private let directionScores: SharedBuffer<Float>
+  /// `∂f/∂scores` at the last step evaluated (weighted, scaled by `1/Σs`).
+  private let derivative: SharedBuffer<Float>
+  /// The float32 operand of the row products (`W` or `D`).
+  private let operand: SharedBuffer<Float>
   private let gradient: SharedBuffer<Float>
   private let blockLoss: SharedBuffer<Double>
   private let blockBias: SharedBuffer<Double>
+  private let blockSlope: SharedBuffer<Double>
+  private var point: [Double] = []
+  private var direction: [Double] = []
+  /// The step of `derivative`, and the penalty's terms along the line: `‖x‖²`, `xᵀd`, `‖d‖²`
+  /// over the penalised parameters.
+  private var lastStep = Double.nan
+  private var penaltyTerms = (xx: 0.0, xd: 0.0, dd: 0.0)
 
   init(
     data: TrainingSet, c: Double, options: HeadFitOptions, loss: Loss, penalizeIntercept: Bool
@@ -51,15 +68,18 @@ final class LinearObjective<Loss: RowLoss>: @unchecked Sendable {
     features = SharedBuffer(data.features)
     labels = data.labels
     rowWeights = data.labels.map { Double(options.classWeights?[Int($0)] ?? 1) }
-    weightSum = rowWeights.reduce(0, +)
+    inverseSum = 1 / rowWeights.reduce(0, +)
     pool = ThreadPool(threads: max(options.threads, 1))
     rowBlocks = Blocks.ranges(rows, size: Blocks.rows)
     columnBlocks = Blocks.ranges(columns, size: Blocks.columns)
-    scores = SharedBuffer(repeating: 0, count: rows * classes)
-    weights = SharedBuffer(repeating: 0, count: classes * columns)
+    baseScores = SharedBuffer(repeating: 0, count: rows * classes)
+    directionScores = SharedBuffer(repeating: 0, count: rows * classes)
+    derivative = SharedBuffer(repeating: 0, count: rows * classes)
+    operand = SharedBuffer(repeating: 0, count: classes * columns)
     gradient = SharedBuffer(repeating: 0, count: classes * columns)
     blockLoss = SharedBuffer(repeating: 0, count: rowBlocks.count)
     blockBias = SharedBuffer(repeating: 0, count: rowBlocks.count * classes)
+    blockSlope = SharedBuffer(repeating: 0, count: rowBlocks.count)
     BLAS.useCallingThreadOnly()
   }
 
@@ -69,67 +89,135 @@ final class LinearObjective<Loss: RowLoss>: @unchecked Sendable {
 
   var parameterCount: Int { classes * (columns + 1) }
 
-  /// `f(x)`, writing `∇f(x)` into `grad`.
+  /// The penalty's weight, `1/(C·Σs)`.
+  private var penalty: Double { inverseSum / c }
+
   func evaluate(_ x: [Double], gradient grad: inout [Double]) -> Double {
-    let (classes, columns) = (self.classes, self.columns)
-    for index in 0..<(classes * columns) { weights[index] = Float(x[index]) }
-    let bias = (0..<classes).map { Float(x[classes * columns + $0]) }
-    let inverseSum = 1 / weightSum
-    pool.parallelFor(rowBlocks.count) { chunk in
-      for block in chunk { self.forward(block: block, bias: bias, inverseSum: inverseSum) }
+    point = x
+    direction = [Double](repeating: 0, count: x.count)
+    directionScores.base.update(repeating: 0, count: rows * classes)
+    rowProduct(of: x, into: baseScores)
+    penaltyTerms = (squares(x, x), 0, 0)
+    let value = valueAndSlope(at: 0).value
+    writeGradient(&grad)
+    return value
+  }
+
+  func beginLine(direction d: [Double]) {
+    direction = d
+    rowProduct(of: d, into: directionScores)
+    penaltyTerms = (squares(point, point), squares(point, d), squares(d, d))
+    lastStep = .nan
+  }
+
+  func valueAndSlope(at step: Double) -> (value: Double, slope: Double) {
+    let bias = (0..<classes).map {
+      Float(point[classes * columns + $0] + step * direction[classes * columns + $0])
     }
+    let biasChange = (0..<classes).map { Float(direction[classes * columns + $0]) }
+    pool.parallelFor(rowBlocks.count) { chunk in
+      for block in chunk {
+        self.lossOfBlock(block, step: Float(step), bias: bias, biasChange: biasChange)
+      }
+    }
+    lastStep = step
+    var (value, slope) = (0.0, 0.0)
+    for block in 0..<rowBlocks.count {
+      value += blockLoss[block]
+      slope += blockSlope[block]
+    }
+    let (xx, xd, dd) = penaltyTerms
+    value = value * inverseSum + 0.5 * penalty * (xx + 2 * step * xd + step * step * dd)
+    return (value, slope + penalty * (xd + step * dd))
+  }
+
+  func accept(step: Double, gradient grad: inout [Double]) {
+    if step != lastStep { _ = valueAndSlope(at: step) }
+    let (base, change, scale) = (baseScores, directionScores, Float(step))
+    pool.parallelFor(rowBlocks.count) { chunk in
+      for block in chunk {
+        for index
+          in (self.rowBlocks[block].lowerBound * self.classes)..<(self.rowBlocks[block].upperBound
+          * self.classes)
+        {
+          base[index] += scale * change[index]
+        }
+      }
+    }
+    axpy(step, direction, &point)
+    writeGradient(&grad)
+  }
+
+  /// `Σ` over the penalised parameters of `a_i·b_i`.
+  private func squares(_ a: [Double], _ b: [Double]) -> Double {
+    let penalised = classes * columns + (penalizeIntercept ? classes : 0)
+    var sum = 0.0
+    for index in 0..<penalised { sum += a[index] * b[index] }
+    return sum
+  }
+
+  /// `output = X·Wᵀ` for the weight part `W` of `parameters`, over fixed row blocks.
+  private func rowProduct(of parameters: [Double], into output: SharedBuffer<Float>) {
+    for index in 0..<(classes * columns) { operand[index] = Float(parameters[index]) }
+    let (classes, columns) = (self.classes, self.columns)
+    pool.parallelFor(rowBlocks.count) { chunk in
+      for block in chunk {
+        let span = self.rowBlocks[block]
+        BLAS.sgemm(
+          m: span.count, n: classes, k: columns, a: self.features.base + span.lowerBound * columns,
+          b: self.operand.base, transposeB: true, c: output.base + span.lowerBound * classes)
+      }
+    }
+  }
+
+  /// The loss, `∂f/∂scores` and slope along the line of one block of rows at `step`.
+  private func lossOfBlock(_ block: Int, step: Float, bias: [Float], biasChange: [Float]) {
+    var total = 0.0
+    var slope = 0.0
+    var biasSum = [Double](repeating: 0, count: classes)
+    for row in rowBlocks[block] {
+      let offset = row * classes
+      let out = derivative.base + offset
+      for k in 0..<classes {
+        out[k] = baseScores[offset + k] + step * directionScores[offset + k] + bias[k]
+      }
+      let weight = rowWeights[row]
+      total += weight * loss.evaluate(out, classes: classes, label: Int(labels[row]))
+      let factor = Float(weight * inverseSum)
+      for k in 0..<classes {
+        out[k] *= factor
+        biasSum[k] += Double(out[k])
+        slope += Double(out[k]) * Double(directionScores[offset + k] + biasChange[k])
+      }
+    }
+    blockLoss[block] = total
+    blockSlope[block] = slope
+    for k in 0..<classes { blockBias[block * classes + k] = biasSum[k] }
+  }
+
+  /// `∇f` at the current point, from `derivative` at it: `Gᵀ·X` over fixed column blocks.
+  private func writeGradient(_ grad: inout [Double]) {
+    let (classes, columns) = (self.classes, self.columns)
     pool.parallelFor(columnBlocks.count) { chunk in
       for block in chunk {
         let span = self.columnBlocks[block]
         BLAS.sgemm(
-          m: classes, n: span.count, k: self.rows, a: self.scores.base, lda: classes,
+          m: classes, n: span.count, k: self.rows, a: self.derivative.base, lda: classes,
           transposeA: true, b: self.features.base + span.lowerBound, ldb: columns,
           c: self.gradient.base + span.lowerBound, ldc: columns)
       }
     }
-    var value = 0.0
     var biasGradient = [Double](repeating: 0, count: classes)
     for block in 0..<rowBlocks.count {
-      value += blockLoss[block]
       for k in 0..<classes { biasGradient[k] += blockBias[block * classes + k] }
     }
-    value *= inverseSum
-    let penalty = inverseSum / c
-    var squares = 0.0
     for index in 0..<(classes * columns) {
-      squares += x[index] * x[index]
-      grad[index] = Double(gradient[index]) + penalty * x[index]
+      grad[index] = Double(gradient[index]) + penalty * point[index]
     }
     for k in 0..<classes {
-      let b = x[classes * columns + k]
+      let b = point[classes * columns + k]
       grad[classes * columns + k] = biasGradient[k] + (penalizeIntercept ? penalty * b : 0)
-      if penalizeIntercept { squares += b * b }
     }
-    return value + 0.5 * penalty * squares
-  }
-
-  /// Scores, losses and `∂f/∂scores` (weighted, scaled by `1/Σs`) of one block of rows.
-  private func forward(block: Int, bias: [Float], inverseSum: Double) {
-    let span = rowBlocks[block]
-    let out = scores.base + span.lowerBound * classes
-    BLAS.sgemm(
-      m: span.count, n: classes, k: columns, a: features.base + span.lowerBound * columns,
-      b: weights.base, transposeB: true, c: out)
-    var total = 0.0
-    var biasSum = [Double](repeating: 0, count: classes)
-    for row in span {
-      let scoresOfRow = scores.base + row * classes
-      for k in 0..<classes { scoresOfRow[k] += bias[k] }
-      let weight = rowWeights[row]
-      total += weight * loss.evaluate(scoresOfRow, classes: classes, label: Int(labels[row]))
-      let factor = Float(weight * inverseSum)
-      for k in 0..<classes {
-        scoresOfRow[k] *= factor
-        biasSum[k] += Double(scoresOfRow[k])
-      }
-    }
-    blockLoss[block] = total
-    for k in 0..<classes { blockBias[block * classes + k] = biasSum[k] }
   }
 
   /// The parameter vector of a one-layer fit (zeros when nil).
@@ -158,9 +246,7 @@ func fitLinearHead(
   let solver = LBFGS(
     maxIterations: options.maxIterations, tolerance: options.tolerance,
     relativeNoise: objective.relativeNoise)
-  let result = solver.minimize(from: objective.parameters(of: warmStart)) {
-    objective.evaluate($0, gradient: &$1)
-  }
+  let result = solver.minimize(from: objective.parameters(of: warmStart), objective)
   return HeadFit(
     layers: [objective.layer(result.x)], converged: result.converged,
     iterations: result.iterations)

@@ -10,11 +10,10 @@
 /// `ε = relativeNoise·|f(x)|` (the noise-tolerant Armijo condition of Berahas, Byrd & Nocedal,
 /// 2019) while the curvature condition, on the accurate slopes, still decides.
 struct StrongWolfeLineSearch {
+  /// A step along the line with the value and slope there.
   struct Point {
     var step: Double
-    var x: [Double]
     var value: Double
-    var gradient: [Double]
     var slope: Double
   }
 
@@ -24,30 +23,26 @@ struct StrongWolfeLineSearch {
   var maxEvaluations = 50
   var relativeNoise = 0.0
 
-  /// The accepted point, or nil when `direction` is not a descent direction or no step was
-  /// found within the budget.
+  /// The accepted step along the line `objective` has begun, from a point of value `value`
+  /// and slope `slope0`; nil when the line does not descend or no step was found within the
+  /// budget.
   func search(
-    x: [Double], value: Double, gradient: [Double], direction: [Double], initialStep: Double,
-    _ objective: (_ x: [Double], _ gradient: inout [Double]) -> Double
+    value: Double, slope slope0: Double, initialStep: Double, _ objective: some LineObjective
   ) -> Point? {
-    let slope0 = dot(gradient, direction)
     let slack = relativeNoise * abs(value)
     guard slope0 < 0 else { return nil }
     var evaluations = 0
     func evaluate(_ step: Double) -> Point {
       evaluations += 1
-      var trial = x
-      axpy(step, direction, &trial)
-      var g = [Double](repeating: 0, count: x.count)
-      let f = objective(trial, &g)
-      return Point(step: step, x: trial, value: f, gradient: g, slope: dot(g, direction))
+      let (value, slope) = objective.valueAndSlope(at: step)
+      return Point(step: step, value: value, slope: slope)
     }
     func armijo(_ p: Point) -> Bool {
       p.value <= value + sufficientDecrease * p.step * slope0 + slack
     }
     func strongCurvature(_ p: Point) -> Bool { abs(p.slope) <= -curvature * slope0 }
 
-    let origin = Point(step: 0, x: x, value: value, gradient: gradient, slope: slope0)
+    let origin = Point(step: 0, value: value, slope: slope0)
     var previous = origin
     var step = initialStep
     while evaluations < maxEvaluations {
