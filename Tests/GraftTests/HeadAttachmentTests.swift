@@ -109,3 +109,25 @@ private func readPredictions(_ path: String) throws -> [String: [Float]] {
       headPath: headPath)
   } throws: { "\($0)".contains("another model") }
 }
+
+/// Features with a NaN are refused, naming the row and its id.
+@Test func nonFiniteFeaturesAreRefused() throws {
+  let folder = try temporaryFolder()
+  let cachePath = folder.appendingPathComponent("feats.h5").path
+  let writer = try FeatureCacheWriter(
+    path: cachePath,
+    provenance: FeatureCacheProvenance(
+      modelSHA256: "00", layers: ["f"], preprocessing: "", pool: "none", graftVersion: "test"),
+    layout: FeatureCacheLayout(
+      featureShapes: ["f": [2]], labelNames: ["a", "b"], dataFingerprint: "x"),
+    resume: false)
+  try writer.append(
+    features: ["f": Tensor([0, 1, 1, 0, 2, .nan, 3, 1] as [Float], shape: [4, 2])],
+    ids: ["p", "q", "r", "s"], labels: [0, 1, 0, 1])
+  try writer.finish()
+  #expect {
+    try trainHead(
+      HeadTrainingOptions(
+        features: cachePath, output: folder.appendingPathComponent("h.onnx").path, folds: 2))
+  } throws: { "\($0)".contains("row 2 ('r') has a feature that is NaN or infinite") }
+}

@@ -114,6 +114,7 @@ public enum HeadDataError: Error, CustomStringConvertible {
   case unknownClass(path: String, name: String)
   case badSplit(Double)
   case tooFewRows(path: String, className: String, rows: Int, folds: Int)
+  case nonFinite(path: String, row: Int, id: String)
 
   public var description: String {
     switch self {
@@ -125,6 +126,8 @@ public enum HeadDataError: Error, CustomStringConvertible {
     case .unknownClass(let path, let name):
       "'\(path)' has rows of class '\(name)', which the training features do not have"
     case .badSplit(let fraction): "--val-split \(fraction) must be between 0 and 1"
+    case .nonFinite(let path, let row, let id):
+      "'\(path)' row \(row) ('\(id)') has a feature that is NaN or infinite"
     case .tooFewRows(let path, let name, let rows, let folds):
       "'\(path)': class '\(name)' has \(rows) training row\(rows == 1 ? "" : "s"), fewer than the "
         + "\(folds) cross-validation folds (--cv); lower --cv or add rows"
@@ -144,6 +147,12 @@ func labelledFeatures(
     let layer = requested ?? (cache.provenance.layers.count == 1 ? cache.provenance.layers[0] : nil)
   else { throw HeadDataError.whichLayer(path: cache.path, layers: cache.provenance.layers) }
   let features = try cache.features(layer, rows: 0..<cache.rows)
+  let values = features.elements(as: Float.self)
+  if let bad = values.firstIndex(where: { !$0.isFinite }) {
+    let row = bad / max(1, values.count / max(cache.rows, 1))
+    throw HeadDataError.nonFinite(
+      path: cache.path, row: row, id: try cache.ids(rows: row..<(row + 1)).first ?? "")
+  }
   let index = Dictionary(uniqueKeysWithValues: (classNames ?? names).enumerated().map { ($1, $0) })
   let mapped = try labels.map { label in
     guard let position = index[names[Int(label)]] else {
@@ -153,7 +162,7 @@ func labelledFeatures(
   }
   return (
     TrainingSet(
-      features: features.elements(as: Float.self), rows: cache.rows,
+      features: values, rows: cache.rows,
       columns: cache.rows == 0 ? 0 : features.count / cache.rows, labels: mapped,
       classCount: (classNames ?? names).count),
     layer
