@@ -131,3 +131,25 @@ private func readPredictions(_ path: String) throws -> [String: [Float]] {
         features: cachePath, output: folder.appendingPathComponent("h.onnx").path, folds: 2))
   } throws: { "\($0)".contains("row 2 ('r') has a feature that is NaN or infinite") }
 }
+
+/// Every head kind trains to the same bits with 1 and 2 threads, and again under the same seed.
+@Test(arguments: HeadKind.allCases)
+func headsAreBitIdenticalWhateverTheThreadCount(kind: HeadKind) throws {
+  let folder = try temporaryFolder()
+  let cachePath = folder.appendingPathComponent("feats.h5").path
+  _ = try extractFeatures(
+    ExtractionOptions(
+      model: trunkPath, data: fixture.appendingPathComponent("images").path,
+      layers: ["block2"], output: cachePath, preprocessing: PreprocessingOptions(preset: .torch)))
+  var constants: [[String: [Float]]] = []
+  for threads in [1, 2, 2] {
+    let output = folder.appendingPathComponent("head_\(threads).onnx").path
+    _ = try trainHead(
+      HeadTrainingOptions(
+        features: cachePath, output: output, kind: kind, folds: 2, seed: 7, threads: threads,
+        hiddenLayers: [16]))
+    constants.append(
+      try loadModel(output).graph.constants.mapValues { $0.elements(as: Float.self) })
+  }
+  #expect(!constants[0].isEmpty && constants[0] == constants[1] && constants[1] == constants[2])
+}
