@@ -139,3 +139,20 @@ func imageFeaturesEqualTheReferencePipeline(pool: FeaturePooling) throws {
     try cache.skipped().map(\.id)
       == ["broken/bad_crc.png", "broken/not_an_image.jpg", "broken/truncated.jpg"])
 }
+
+/// `--resume` on a finished cache of the same run does nothing; made otherwise, it is refused.
+@Test func resumingAFinishedCacheDoesNothing() throws {
+  let output = try temporaryCache()
+  func run(pool: FeaturePooling) throws -> ExtractionSummary {
+    try extractFeatures(
+      ExtractionOptions(
+        model: fixturePath("model.onnx"), data: fixturePath("images"), layers: ["block2"],
+        output: output, preprocessing: PreprocessingOptions(preset: .torch), pool: pool,
+        resume: true))
+  }
+  let first = try run(pool: .avg)
+  #expect(first.rows == 8 && first.resumedFrom == 0)
+  let again = try run(pool: .avg)
+  #expect(again.rows == 8 && again.resumedFrom == 8 && again.seconds == 0)
+  #expect(throws: FeatureCacheError.self) { try run(pool: .max) }
+}

@@ -155,37 +155,17 @@ public func extractFeatures(
   trunk.inputs[0].type = ValueType(
     input.type.dtype, [input.type.shape?.first ?? .symbol("N")] + rowShape.map(Dim.fixed))
   try trunk.inferTypes()
-  var featureShapes: [String: [Int]] = [:]
-  for (layer, output) in zip(options.layers, trunk.outputs) {
-    let type = trunk.type(of: output.name) ?? .unknown
-    let dims = type.shape?.dropFirst() ?? []
-    let shape = dims.compactMap(\.value)
-    guard type.shape != nil, shape.count == dims.count else {
-      throw ExtractionError.featureShape(layer: layer, type: type)
-    }
-    featureShapes[layer] = shape
-  }
+  let featureShapes = try rowShapes(of: trunk, layers: options.layers)
   let provenance = FeatureCacheProvenance(
     modelSHA256: try Digest.sha256(ofFiles: [options.model] + (options.config.map { [$0] } ?? [])),
     layers: options.layers, preprocessing: try preprocessing.map(canonicalJSON) ?? "",
     pool: options.pool.rawValue, dtype: options.dtype, graftVersion: graftVersion)
 
-  if options.resume, !FeatureCacheWriter.hasPartial(options.output),
-    FileManager.default.fileExists(atPath: options.output)
-  {
-    // Nothing left to do, if the finished cache is the one asked for.
-    let finished = try FeatureCache(contentsOf: options.output)
-    if let field = finished.provenance.mismatch(with: provenance) {
-      throw FeatureCacheError.provenanceMismatch(path: options.output, field: field)
-    }
+  if let finished = try finishedCache(options, provenance: provenance) {
     return ExtractionSummary(
       output: options.output, rows: finished.rows, skipped: try finished.skipped().count,
       layers: featureShapes, seconds: 0, imagesPerSecond: 0, resumedFrom: source.count,
       preprocessing: preprocessing)
-  }
-  if !options.resume, FeatureCacheWriter.hasPartial(options.output) {
-    let rows = (try? FeatureCacheWriter.recordedRows(options.output)) ?? 0
-    throw ExtractionError.partialExists(path: options.output, rows: rows)
   }
   let writer = try FeatureCacheWriter(
     path: options.output, provenance: provenance,
@@ -222,6 +202,46 @@ public func extractFeatures(
     layers: featureShapes, seconds: seconds,
     imagesPerSecond: Double(writer.inputsComplete - resumedFrom) / max(seconds, 1e-9),
     resumedFrom: resumedFrom, preprocessing: preprocessing)
+}
+
+/// Each layer's feature shape after the batch dim, from the trunk's typed outputs.
+///
+/// - Throws: `ExtractionError.featureShape` for an output whose shape is not fixed.
+private func rowShapes(of trunk: Graph, layers: [String]) throws -> [String: [Int]] {
+  var shapes: [String: [Int]] = [:]
+  for (layer, output) in zip(layers, trunk.outputs) {
+    let type = trunk.type(of: output.name) ?? .unknown
+    let dims = type.shape?.dropFirst() ?? []
+    let shape = dims.compactMap(\.value)
+    guard type.shape != nil, shape.count == dims.count else {
+      throw ExtractionError.featureShape(layer: layer, type: type)
+    }
+    shapes[layer] = shape
+  }
+  return shapes
+}
+
+/// The finished cache at the output when `--resume` finds one made with `provenance` (nothing
+/// is left to do), nil when the run should start or continue.
+///
+/// - Throws: `FeatureCacheError.provenanceMismatch` for a finished cache made otherwise, and
+///   `ExtractionError.partialExists` for a partial run that `--resume` was not given for.
+private func finishedCache(_ options: ExtractionOptions, provenance: FeatureCacheProvenance)
+  throws -> FeatureCache?
+{
+  let partial = FeatureCacheWriter.hasPartial(options.output)
+  if !options.resume, partial {
+    let rows = (try? FeatureCacheWriter.recordedRows(options.output)) ?? 0
+    throw ExtractionError.partialExists(path: options.output, rows: rows)
+  }
+  guard options.resume, !partial, FileManager.default.fileExists(atPath: options.output) else {
+    return nil
+  }
+  let finished = try FeatureCache(contentsOf: options.output)
+  if let field = finished.provenance.mismatch(with: provenance) {
+    throw FeatureCacheError.provenanceMismatch(path: options.output, field: field)
+  }
+  return finished
 }
 
 /// `value` as JSON with sorted keys, so that equal preprocessings compare equal as text.
