@@ -96,6 +96,12 @@ def preprocess(path, preset, size, layout):
     """The model input (float32, C×S×S for "nchw", S×S×C for "nhwc") for the image at `path`."""
     with Image.open(path) as opened:
         image = ImageOps.exif_transpose(opened).convert("RGB")
+    return preprocess_image(image, preset, size, layout)
+
+
+def preprocess_image(image, preset, size, layout):
+    """The model input for an RGB PIL image: shorter side resized to round(S / 0.875), centre
+    crop S×S, then the preset's scaling."""
     short = round(size / 0.875)
     width, height = image.size
     if width <= height:

@@ -7,27 +7,22 @@ public struct OutputError: Error, CustomStringConvertible {
   public var description: String { "cannot write '\(path)': \(reason)" }
 }
 
-/// Writes `path` through `body` into `path.partial` beside it, renamed into place only when
-/// `body` succeeds; on failure nothing is left.
-func writeAtomically(to path: String, _ body: (FileHandle) throws -> Void) throws {
+/// Writes `path` by letting `body` fill the temporary file `path.partial` (whose path it is
+/// given), then renaming it into place; when `body` fails nothing is left. Foundation's errors
+/// become `OutputError`s naming `path`.
+public func writeAtomically(to path: String, _ body: (_ temporary: String) throws -> Void) throws {
   let temporary = path + ".partial"
-  guard FileManager.default.createFile(atPath: temporary, contents: nil),
-    let file = FileHandle(forWritingAtPath: temporary)
-  else { throw OutputError(path: path, reason: "cannot create '\(temporary)'") }
   do {
-    try body(file)
-    try file.close()
+    try body(temporary)
     guard rename(temporary, path) == 0 else {
       throw OutputError(path: path, reason: String(cString: strerror(errno)))
     }
   } catch {
-    try? file.close()
     try? FileManager.default.removeItem(atPath: temporary)
-    throw error
+    guard let cocoa = error as? CocoaError else { throw error }
+    throw OutputError(
+      path: path,
+      reason: (cocoa.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) }
+        ?? cocoa.localizedDescription)
   }
-}
-
-/// Writes `data` to `path` atomically (see `writeAtomically(to:_:)`).
-public func writeAtomically(_ data: Data, to path: String) throws {
-  try writeAtomically(to: path) { $0.write(data) }
 }

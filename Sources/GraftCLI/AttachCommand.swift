@@ -28,11 +28,7 @@ struct AttachCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      guard (output as NSString).pathExtension.lowercased() == "onnx" else {
-        throw ValidationError(
-          "'\(output)': the output must be an .onnx file (writing Keras files is not supported "
-            + "yet)")
-      }
+      try requireONNXOutput(output)
       let trunk = try source.load()
       try trunk.requireSupported(path: source.model)
       let attached = try attachHead(

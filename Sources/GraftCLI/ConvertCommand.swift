@@ -65,11 +65,7 @@ struct ConvertCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      guard (destination as NSString).pathExtension.lowercased() == "onnx" else {
-        throw ValidationError(
-          "'\(destination)': the output must be an .onnx file (writing Keras files is not "
-            + "supported yet)")
-      }
+      try requireONNXOutput(destination)
       guard let externalData = ONNXExportOptions.ExternalData(rawValue: externalData) else {
         throw ValidationError("--external-data must be automatic, always or never")
       }

@@ -33,7 +33,9 @@ struct EvaluateCommand: ParsableCommand {
       let metrics = try evaluateHead(
         head, on: features, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
       if let plot {
-        try writeAtomically(Data(ConfusionPlot.svg(metrics).utf8), to: plot)
+        try writeAtomically(to: plot) {
+          try Data(ConfusionPlot.svg(metrics).utf8).write(to: URL(fileURLWithPath: $0))
+        }
       }
       if json {
         try printJSON(metrics)

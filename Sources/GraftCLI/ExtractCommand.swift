@@ -84,26 +84,15 @@ struct ExtractCommand: ParsableCommand {
   @Option(help: "For array DATA: labels, one integer per row (FILE.npy or FILE.h5:/name).")
   var labels: String?
 
-  @Option(help: "Inputs per batch.")
-  var batch = 32
-
-  @Option(help: "Threads for the trunk (default: all cores).")
-  var threads: Int?
-
   @Flag(help: "Continue the interrupted run whose OUT.partial is there.")
   var resume = false
 
   @Option(help: ArgumentHelp("Do the K-th of N slices of DATA.", valueName: "K/N"))
   var shard: String?
 
-  @Flag(help: "Stop at the first image that cannot be decoded (default: skip it, list it).")
-  var strict = false
+  @OptionGroup var batching: BatchArguments
 
-  @Flag(help: "Print nothing but errors (and --json).")
-  var quiet = false
-
-  @Flag(help: "Print a summary as one JSON object on stdout.")
-  var json = false
+  @OptionGroup var report: ReportArguments
 
   func run() throws {
     try reportingErrors {
@@ -121,12 +110,13 @@ struct ExtractCommand: ParsableCommand {
           interpolation: interpolation, scale: scale,
           mean: try mean.map { try floats($0, "--mean") },
           std: try std.map { try floats($0, "--std") }, bgr: bgr, layout: layout),
-        pool: pool, dtype: dtype, batchSize: batch, threads: threads, resume: resume,
-        shard: try shard.map { try ImageDataset.parseShard($0) }, strict: strict)
-      let reporter = ProgressReporter("extract", quiet: quiet)
+        pool: pool, dtype: dtype, batchSize: batching.batch, threads: batching.threads,
+        resume: resume,
+        shard: try shard.map { try ImageDataset.parseShard($0) }, strict: batching.strict)
+      let reporter = ProgressReporter("extract", quiet: report.quiet)
       let summary = try extractFeatures(options, progress: reporter.update)
       reporter.finish(Self.report(summary))
-      if json {
+      if report.json {
         try printJSON(summary)
       }
     }

@@ -42,6 +42,14 @@ func reportingErrors(_ body: () throws -> Void) throws {
   }
 }
 
+/// Refuses an output path that is not an `.onnx` file: Graft writes no other model format yet.
+func requireONNXOutput(_ path: String) throws {
+  guard (path as NSString).pathExtension.lowercased() == "onnx" else {
+    throw ValidationError(
+      "'\(path)': the output must be an .onnx file (writing Keras files is not supported yet)")
+  }
+}
+
 /// Prints `value` as one JSON object (sorted keys, indented) on stdout, as every `--json` does.
 func printJSON(_ value: some Encodable) throws {
   let encoder = JSONEncoder()

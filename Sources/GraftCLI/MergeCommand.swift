@@ -37,29 +37,25 @@ struct MergeCommand: ParsableCommand {
   @Option(name: [.customShort("o"), .long], help: "The merged cache to write (.h5).")
   var output: String
 
-  @Flag(help: "Print nothing but errors (and --json).")
-  var quiet = false
-
-  @Flag(help: "Print a summary as one JSON object on stdout.")
-  var json = false
+  @OptionGroup var report: ReportArguments
 
   func run() throws {
     try reportingErrors {
-      let terminal = !quiet && isatty(STDERR_FILENO) == 1
+      let terminal = !report.quiet && isatty(STDERR_FILENO) == 1
       let summary = try FeatureCacheMerge.merge(inputs, into: output) { progress in
         guard terminal else { return }
         let line = "\rmerge: \(progress.rowsDone)/\(progress.rowsTotal) rows\u{1B}[K"
         FileHandle.standardError.write(Data(line.utf8))
       }
       if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-      if !quiet {
+      if !report.quiet {
         let caches = summary.inputs.count == 1 ? "1 cache" : "\(summary.inputs.count) caches"
         let text =
           "merged \(caches): \(summary.rows) rows, \(summary.skipped) skipped → "
           + "\(summary.output)\n"
         FileHandle.standardError.write(Data(text.utf8))
       }
-      if json {
+      if report.json {
         try printJSON(summary)
       }
     }

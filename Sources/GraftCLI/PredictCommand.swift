@@ -26,32 +26,21 @@ struct PredictCommand: ParsableCommand {
   @Option(name: [.customShort("o"), .long], help: "The CSV to write.")
   var output: String
 
-  @Option(help: "Inputs per batch.")
-  var batch = 32
+  @OptionGroup var batching: BatchArguments
 
-  @Option(help: "Threads (default: all cores).")
-  var threads: Int?
-
-  @Flag(help: "Stop at the first image that cannot be decoded.")
-  var strict = false
-
-  @Flag(help: "Print nothing but errors (and --json).")
-  var quiet = false
-
-  @Flag(help: "Print a summary as one JSON object on stdout.")
-  var json = false
+  @OptionGroup var report: ReportArguments
 
   func run() throws {
     try reportingErrors {
-      let reporter = ProgressReporter("predict", quiet: quiet)
+      let reporter = ProgressReporter("predict", quiet: report.quiet)
       let summary = try predict(
         PredictionOptions(
           model: source.model, config: source.config, head: head, data: data, output: output,
-          batchSize: batch, threads: threads, strict: strict),
+          batchSize: batching.batch, threads: batching.threads, strict: batching.strict),
         progress: reporter.update)
       reporter.finish(
         "wrote \(summary.output): \(summary.rows) predictions, \(summary.skipped) skipped\n")
-      if json { try printJSON(summary) }
+      if report.json { try printJSON(summary) }
     }
   }
 }

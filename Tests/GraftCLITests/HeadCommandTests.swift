@@ -121,3 +121,30 @@ private func json(_ text: String) -> [String: Any] {
     #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains("truncated.h5"))
   }
 }
+
+/// Outputs that cannot be written, and a prediction run stopped by --strict, leave nothing behind
+/// and name the file.
+@Test func failedOutputsLeaveNothing() throws {
+  let folder = try temporaryFolder()
+  let features = try cache(folder, "feats.h5")
+  let head = folder.appendingPathComponent("head.onnx").path
+  #expect(try GraftBinary.run(["train-head", features, "--cv", "2", "-o", head]).status == 0)
+  let missing = folder.appendingPathComponent("missing/c.svg").path
+  let plot = try GraftBinary.run(["evaluate", head, features, "--plot", missing])
+  #expect(plot.status == 1 && plot.stderr.contains("cannot write '\(missing)'"), "\(plot.stderr)")
+
+  let images = folder.appendingPathComponent("images/cat")
+  try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+  try FileManager.default.copyItem(
+    at: GraftBinary.repository.appendingPathComponent("fixtures/extract/images/cat/large.jpg"),
+    to: images.appendingPathComponent("a.jpg"))
+  try Data("not an image".utf8).write(to: images.appendingPathComponent("b.jpg"))
+  let csv = folder.appendingPathComponent("predictions.csv").path
+  let strict = try GraftBinary.run([
+    "predict", model, images.deletingLastPathComponent().path, "--head", head, "-o", csv,
+    "--strict", "--batch", "1",
+  ])
+  #expect(strict.status == 1 && strict.stderr.contains("cat/b.jpg"), "\(strict.stderr)")
+  #expect(!FileManager.default.fileExists(atPath: csv))
+  #expect(!FileManager.default.fileExists(atPath: csv + ".partial"))
+}

@@ -243,10 +243,3 @@ private func finishedCache(_ options: ExtractionOptions, provenance: FeatureCach
   }
   return finished
 }
-
-/// `value` as JSON with sorted keys, so that equal preprocessings compare equal as text.
-func canonicalJSON(_ value: some Encodable) throws -> String {
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.sortedKeys]
-  return String(decoding: try encoder.encode(value), as: UTF8.self)
-}

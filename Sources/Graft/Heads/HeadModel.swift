@@ -51,11 +51,9 @@ public struct HeadDescription: Codable, Equatable, Sendable {
   /// The metadata entries that record this description (and `extra` entries such as the
   /// training report).
   func metadata(extra: [String: String] = [:]) throws -> [String: String] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
     var metadata = extra
-    metadata[Self.metadataKey] = String(decoding: try encoder.encode(self), as: UTF8.self)
-    metadata[Self.labelNamesKey] = String(decoding: try encoder.encode(labelNames), as: UTF8.self)
+    metadata[Self.metadataKey] = try canonicalJSON(self)
+    metadata[Self.labelNamesKey] = try canonicalJSON(labelNames)
     return metadata
   }
 }

@@ -254,15 +254,13 @@ public func trainHead(_ options: HeadTrainingOptions) throws -> HeadTrainingSumm
     head: options.kind, output: options.output, layer: layer, c: report.chosenC,
     cvScores: report.meanAccuracies, grid: report.grid, trainAccuracy: report.trainAccuracy,
     validation: metrics, converged: report.converged, seconds: report.seconds, report: report)
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.sortedKeys]
   try saveHead(
     head,
     description: HeadDescription(
       kind: options.kind.rawValue, labelNames: classNames, layer: layer,
       pool: cache.provenance.pool, featureCount: all.columns,
       trunkSHA256: cache.provenance.modelSHA256, preprocessing: cache.provenance.preprocessing),
-    extra: ["graft.training_report": String(decoding: try encoder.encode(summary), as: UTF8.self)],
+    extra: ["graft.training_report": try canonicalJSON(summary)],
     to: options.output)
   return summary
 }

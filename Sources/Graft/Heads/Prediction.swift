@@ -76,9 +76,13 @@ public func predict(
   let outputName = session.graph.outputs[0].name
   let start = Date()
   var (rows, skipped) = (0, 0)
-  try writeAtomically(to: options.output) { file in
+  try writeAtomically(to: options.output) { temporary in
+    guard FileManager.default.createFile(atPath: temporary, contents: nil),
+      let file = FileHandle(forWritingAtPath: temporary)
+    else { throw OutputError(path: options.output, reason: "cannot create '\(temporary)'") }
+    defer { try? file.close() }
     let header = ["id", "label"] + description.labelNames + ["error"]
-    file.write(Data((header.map(csvField).joined(separator: ",") + "\n").utf8))
+    try file.write(contentsOf: Data((header.map(csvField).joined(separator: ",") + "\n").utf8))
     try forEachPreparedBatch(
       of: source, from: 0, batchSize: options.batchSize, queueDepth: 2
     ) { batch in
@@ -87,12 +91,12 @@ public func predict(
         let probabilities = try session.run([input.name: rowsInput])[outputName]!
           .elements(as: Float.self)
         let classes = description.labelNames.count
+        let best = argmaxRows(probabilities, classes: classes)
         for (row, id) in batch.ids.enumerated() {
           let scores = probabilities[(row * classes)..<((row + 1) * classes)]
-          let best = scores.indices.max { scores[$0] < scores[$1] }! - row * classes
           lines +=
-            ([id, description.labelNames[best]] + scores.map { "\($0)" } + [""]).map(csvField)
-            .joined(separator: ",") + "\n"
+            ([id, description.labelNames[Int(best[row])]] + scores.map { "\($0)" } + [""])
+            .map(csvField).joined(separator: ",") + "\n"
         }
       }
       for (id, reason) in batch.skipped {
@@ -100,7 +104,7 @@ public func predict(
           ([id, ""] + Array(repeating: "", count: description.labelNames.count) + [reason])
           .map(csvField).joined(separator: ",") + "\n"
       }
-      file.write(Data(lines.utf8))
+      try file.write(contentsOf: Data(lines.utf8))
       rows += batch.ids.count
       skipped += batch.skipped.count
       progress(
@@ -115,7 +119,9 @@ public func predict(
 }
 
 /// `text` as a CSV field: quoted (with inner quotes doubled) when it holds a comma, quote or
-/// line break (RFC 4180).
+/// line break (RFC 4180). Written here rather than with CSV.swift's `CSVWriter`, which the
+/// package already uses for reading: it writes its stream one byte per call, a system call per
+/// byte for a file.
 func csvField(_ text: String) -> String {
   guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
     return text
