@@ -127,8 +127,7 @@ public enum FeatureCacheMerge {
         output: output, inputs: inputs, rows: writer.rowsComplete,
         skipped: writer.skippedComplete)
     } catch {
-      try? FileManager.default.removeItem(atPath: FeatureCacheWriter.partialPath(output))
-      try? FileManager.default.removeItem(atPath: FeatureCacheWriter.progressPath(output))
+      FeatureCacheWriter.removePartial(output)
       throw error
     }
   }

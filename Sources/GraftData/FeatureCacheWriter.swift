@@ -51,6 +51,7 @@ public final class FeatureCacheWriter {
 
   static func partialPath(_ path: String) -> String { path + ".partial" }
   static func progressPath(_ path: String) -> String { path + ".partial.progress" }
+  static func temporaryProgressPath(_ path: String) -> String { progressPath(path) + ".tmp" }
 
   /// What the sidecar holds.
   private struct Progress: Codable {
@@ -109,7 +110,7 @@ public final class FeatureCacheWriter {
       return
     }
     // Nothing resumable: a partial file without its sidecar committed no row.
-    try? FileManager.default.removeItem(atPath: progressFile)
+    Self.removeSidecar(path)
     file = try HDF5File(creating: partial, overwrite: true)
     (rowsComplete, skippedComplete) = (0, 0)
     try createDatasets()
@@ -194,7 +195,20 @@ public final class FeatureCacheWriter {
     guard rename(Self.partialPath(path), path) == 0 else {
       throw FeatureCacheError.unwritable(path: path, reason: String(cString: strerror(errno)))
     }
-    try? FileManager.default.removeItem(atPath: Self.progressPath(path))
+    Self.removeSidecar(path)
+  }
+
+  /// Removes the sidecar of the cache at `path` (and its temporary file).
+  static func removeSidecar(_ path: String) {
+    for file in [progressPath(path), temporaryProgressPath(path)] {
+      try? FileManager.default.removeItem(atPath: file)
+    }
+  }
+
+  /// Removes everything an unfinished run at `path` left: the partial cache and its sidecar.
+  static func removePartial(_ path: String) {
+    try? FileManager.default.removeItem(atPath: partialPath(path))
+    removeSidecar(path)
   }
 
   /// Replaces the sidecar with the current counts, atomically.
@@ -204,10 +218,18 @@ public final class FeatureCacheWriter {
       Progress(
         rowsComplete: rowsComplete, skippedComplete: skippedComplete, provenance: provenance,
         dataFingerprint: layout.dataFingerprint))
+    // Written whole under a fixed temporary name, then renamed over the sidecar: a run killed
+    // mid-write leaves at most that file, which the next write replaces and `finish` removes
+    // (Foundation's `.atomic` would leave a randomly named one behind).
+    let temporary = Self.temporaryProgressPath(path)
     do {
-      try data.write(to: URL(fileURLWithPath: progressFile), options: .atomic)
+      try data.write(to: URL(fileURLWithPath: temporary))
     } catch {
-      throw FeatureCacheError.unwritable(path: progressFile, reason: error.localizedDescription)
+      throw FeatureCacheError.unwritable(path: temporary, reason: error.localizedDescription)
+    }
+    guard rename(temporary, progressFile) == 0 else {
+      throw FeatureCacheError.unwritable(
+        path: progressFile, reason: String(cString: strerror(errno)))
     }
   }
 }

@@ -141,3 +141,14 @@ private func write(batches: Range<Int>, to path: String, resume: Bool, finish: B
   try write(batches: 0..<1, to: path, resume: false, finish: false)
   #expect { try FeatureCache(contentsOf: path) } throws: { "\($0)".contains("--resume") }
 }
+
+/// A sidecar write cut off by a kill leaves a temporary file that the resumed run replaces and
+/// `finish()` removes: nothing but the cache is left.
+@Test func interruptedSidecarWriteLeavesNothingAfterFinish() throws {
+  let path = try temporaryCachePath()
+  try write(batches: 0..<1, to: path, resume: false, finish: false)
+  try Data("{\"rowsCompl".utf8).write(to: URL(fileURLWithPath: path + ".partial.progress.tmp"))
+  try write(batches: 1..<2, to: path, resume: true, finish: true)
+  let folder = (path as NSString).deletingLastPathComponent
+  #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["feats.h5"])
+}
