@@ -9,7 +9,8 @@ struct EvaluateCommand: ParsableCommand {
     discussion: """
       Runs HEAD (from graft train-head) on the features of its layer in FEATS and prints the
       accuracy, macro F1, per-class precision, recall and F1, and the confusion matrix (rows:
-      true class, columns: predicted). FEATS's class names are matched to the head's by name.
+      true class, columns: predicted). FEATS's class names are matched to the head's by name;
+      the label column is the one the head was trained on, or FEATS's only one, or --labels.
       --plot writes the confusion matrix as an SVG heat map.
       """)
 
@@ -18,6 +19,9 @@ struct EvaluateCommand: ParsableCommand {
 
   @Argument(help: "A labelled feature cache (.h5 from graft extract).")
   var features: String
+
+  @Option(help: "The label column of FEATS to score against.")
+  var labels: String?
 
   @Option(help: "Write the confusion matrix as an SVG picture to this file.")
   var plot: String?
@@ -31,7 +35,8 @@ struct EvaluateCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let metrics = try evaluateHead(
-        head, on: features, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        head, on: features, labels: labels,
+        threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
       if let plot {
         try writeAtomically(to: plot) {
           try Data(ConfusionPlot.svg(metrics).utf8).write(to: URL(fileURLWithPath: $0))

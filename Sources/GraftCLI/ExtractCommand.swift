@@ -8,8 +8,9 @@ struct ExtractCommand: ParsableCommand {
     abstract: "Run a frozen trunk over images or arrays and cache the features in HDF5.",
     discussion: """
       DATA is a folder with one subfolder per class (labels are the sorted folder names), a
-      folder of unlabelled images, a CSV of path,label rows (paths relative to the CSV), or an
-      array file: FILE.npy or FILE.h5:/dataset, one model input per row (no preprocessing).
+      folder of unlabelled images, a CSV of path,label rows (paths relative to the CSV; a
+      header path,NAME1,NAME2,… gives one label column per name, an empty cell no label), or
+      an array file: FILE.npy or FILE.h5:/dataset, one model input per row (no preprocessing).
       Images are JPEG or PNG, EXIF orientation applied, converted to the model's RGB or grey.
 
       Every --preset resizes the shorter side to round(S / 0.875) (bilinear, antialiased as
@@ -23,7 +24,8 @@ struct ExtractCommand: ParsableCommand {
 
       The cache (h5py reads it): /features/<layer> float32 [N, D…] (a layer name's leading '/'
       dropped), /ids (paths relative to DATA, or row numbers), /labels (indices into
-      /label_names), /skipped/ids and /skipped/reasons, and attributes model_sha256, layers,
+      /label_names; several label columns as /labels/NAME and /label_names/NAME, -1 where a
+      row has no label), /skipped/ids and /skipped/reasons, and attributes model_sha256, layers,
       preprocessing, pool, graft_version, rows_complete. It is written as OUT.partial and renamed
       when complete; --resume continues an interrupted run (even one killed with kill -9) from
       its last complete batch, refusing a cache made with another model, layers, pooling,
@@ -81,8 +83,11 @@ struct ExtractCommand: ParsableCommand {
   @Option(help: "float32, or float16 for a cache half the size.")
   var dtype: String = "float32"
 
-  @Option(help: "For array DATA: labels, one integer per row (FILE.npy or FILE.h5:/name).")
-  var labels: String?
+  @Option(
+    help: ArgumentHelp(
+      "For array DATA: labels, one integer per row (FILE.npy or FILE.h5:/name); repeat as "
+        + "NAME=FILE… for several label columns.", valueName: "[NAME=]labels"))
+  var labels: [String] = []
 
   @Flag(help: "Continue the interrupted run whose OUT.partial is there.")
   var resume = false

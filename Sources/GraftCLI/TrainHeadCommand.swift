@@ -7,7 +7,8 @@ struct TrainHeadCommand: ParsableCommand {
     commandName: "train-head",
     abstract: "Train a classifier head on cached features and save it as ONNX.",
     discussion: """
-      FEATS is a labelled feature cache from graft extract. Heads:
+      FEATS is a labelled feature cache from graft extract; a cache of several label columns
+      (tasks) needs --labels, which can also train one head per column. Heads:
         logistic  multinomial logistic regression, L2 (C as scikit-learn's), L-BFGS
         svm       linear SVM, one-vs-rest squared hinge (C as LinearSVC's)
         ridge     ridge classifier, closed form (alpha = 1/(2C))
@@ -26,6 +27,13 @@ struct TrainHeadCommand: ParsableCommand {
 
   @Option(help: "The cached layer to train on (default: the only one).")
   var layer: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The label column to train on (default: the only one); several, comma-separated, or "
+        + "'all' train one head each, written to OUT with {label} replaced by the column.",
+      valueName: "name[,name…]|all"))
+  var labels: String?
 
   @Option(name: [.customShort("o"), .long], help: "The head to write (.onnx).")
   var output: String
@@ -85,13 +93,43 @@ struct TrainHeadCommand: ParsableCommand {
         hiddenLayers: hiddenLayers)
       options.standardize = standardize
       if let threads { options.threads = threads }
-      let summary = try trainHead(options)
-      if json {
-        try printJSON(summary)
-      } else {
-        print(Self.text(summary))
+      let columns = try labelColumns()
+      guard columns.count > 1 else {
+        options.labels = columns.first
+        let summary = try trainHead(options)
+        if json {
+          try printJSON(summary)
+        } else {
+          print(Self.text(summary))
+        }
+        return
       }
+      var summaries: [HeadTrainingSummary] = []
+      for column in columns {
+        options.labels = column
+        options.output = output.replacingOccurrences(of: "{label}", with: column)
+        let summary = try trainHead(options)
+        if !json { print("label column '\(column)':\n\(Self.text(summary))\n") }
+        summaries.append(summary)
+      }
+      if json { try printJSON(summaries) }
     }
+  }
+
+  /// The label columns `--labels` names (nil: the cache's only one, as `[]`), checking that
+  /// several have an OUT with `{label}`.
+  private func labelColumns() throws -> [String] {
+    guard let labels else { return [] }
+    let columns =
+      labels == "all"
+      ? try FeatureCache(contentsOf: features).labelColumns.map(\.name)
+      : labels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    if columns.count > 1, !output.contains("{label}") {
+      throw ValidationError(
+        "--labels \(labels) trains \(columns.count) heads; put {label} in -o to name each file "
+          + "(e.g. -o head-{label}.onnx)")
+    }
+    return columns
   }
 
   /// The summary as printed: per-C fold scores, the choice, accuracies and convergence.

@@ -8,7 +8,8 @@ import GraftIR
 /// row) are held in memory.
 ///
 /// Labels come from a second array (`.npy` or HDF5, possibly the same file) holding one integer
-/// per row, of any integer type. Float labels are refused even when they hold whole numbers, so
+/// per row, of any integer type; several such arrays make several label columns (see
+/// `LabelArray`). Float labels are refused even when they hold whole numbers, so
 /// that `3.5` is never silently truncated: save them with `.astype('int64')`. The class names
 /// are the distinct label values sorted numerically, as decimal text (`[2, 10, 2, 7]` gives
 /// `["2", "7", "10"]` and indices `[0, 2, 0, 1]`).
@@ -25,25 +26,26 @@ public struct ArrayDataset: Sendable {
   public let rowShape: [Int]
   /// The element type in the file.
   public let dtype: DType
-  /// Sorted class names (the distinct label values, sorted numerically, as decimal text), nil
-  /// without labels; `labels(_:)` gives indices into it.
-  public let labelNames: [String]?
+  /// The label columns, in name order, each with its distinct label values sorted numerically
+  /// as decimal text; none without labels. `labels(_:)` gives indices into them.
+  public let labelColumns: [LabelColumn]
 
   private let source: ArraySource
   /// The first row of this dataset in the whole file (non-zero after sharding).
   private var offset = 0
-  /// For every row of the whole file, its label's index into `labelNames`.
-  private let labelIndices: [Int64]?
+  /// For each label column, for every row of the whole file, its label's index into the
+  /// column's classes.
+  private let labelIndices: [[Int64]]
 
   /// Opens the array named by `spec` and, optionally, its labels.
   ///
   /// - Parameters:
   ///   - spec: `PATH.npy` or `PATH.h5:/dataset` (also `.hdf5`).
-  ///   - labels: the same kind of spec naming a 1-D integer array with one label per row.
+  ///   - labels: 1-D integer arrays with one label per row, one per label column.
   /// - Throws: `ArrayDatasetError` for a spec that names no array file, a missing file or
   ///   dataset, a scalar or empty array, an unsupported element type, or unusable labels;
   ///   `NPYError` or `HDF5Error` for a file that cannot be read (a truncated `.npy` included).
-  public init(contentsOf spec: String, labels: String? = nil) throws {
+  public init(contentsOf spec: String, labels: [LabelArray] = []) throws {
     guard let location = ArrayLocation(spec: spec) else {
       throw ArrayDatasetError.notArrayFile(spec: spec)
     }
@@ -55,16 +57,20 @@ public struct ArrayDataset: Sendable {
     self.count = rows
     self.rowShape = Array(shape.dropFirst())
     self.dtype = dtype
-    if let labels {
-      let values = try Self.readLabels(labels, rows: rows, data: location)
+    var columns: [LabelColumn] = []
+    var indices: [[Int64]] = []
+    for array in labels.sorted(by: { $0.column < $1.column }) {
+      guard columns.last?.name != array.column else {
+        throw ArrayDatasetError.labelColumnTwice(name: array.column)
+      }
+      let values = try Self.readLabels(array.spec, rows: rows, data: location)
       let names = Set(values).sorted()
       let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int64($0)) })
-      labelNames = names.map(String.init)
-      labelIndices = values.map { index[$0]! }
-    } else {
-      labelNames = nil
-      labelIndices = nil
+      columns.append(LabelColumn(name: array.column, classes: names.map(String.init)))
+      indices.append(values.map { index[$0]! })
     }
+    labelColumns = columns
+    labelIndices = indices
   }
 
   /// Rows `range` (relative to this dataset, within `0..<count`) as `dtype`, of shape
@@ -82,8 +88,8 @@ public struct ArrayDataset: Sendable {
     return dtype == self.dtype ? stored : Self.float32(stored)
   }
 
-  /// The labels of rows `range`, as indices into `labelNames`; nil without labels.
-  public func labels(_ range: Range<Int>) -> [Int64]? {
+  /// The labels of rows `range` in each label column, as indices into its classes.
+  public func labels(_ range: Range<Int>) -> [[Int64]] {
     labelIndices.map { Array($0[(offset + range.lowerBound)..<(offset + range.upperBound)]) }
   }
 
@@ -162,5 +168,44 @@ public struct ArrayDataset: Sendable {
       }
     }
     return Tensor(dtype: .float32, shape: tensor.shape, buffer: buffer)
+  }
+}
+
+/// One label column of array data: its name and the array of one integer label per row.
+public struct LabelArray: Sendable, Equatable {
+  public var column: String
+  /// `PATH.npy` or `PATH.h5:/dataset`.
+  public var spec: String
+
+  public init(column: String = LabelColumn.defaultName, spec: String) {
+    self.column = column
+    self.spec = spec
+  }
+
+  /// The label arrays given as `--labels` values: `SPEC` alone makes the column `label`;
+  /// `NAME=SPEC` names the column, which several arrays must do.
+  ///
+  /// - Throws: `ArrayDatasetError.unnamedLabelColumn` for several arrays not all named, or a
+  ///   name that cannot name a column.
+  public static func parse(_ texts: [String]) throws -> [LabelArray] {
+    try texts.map { text in
+      guard let named = named(text) else {
+        guard texts.count == 1 else { throw ArrayDatasetError.unnamedLabelColumn(spec: text) }
+        return LabelArray(spec: text)
+      }
+      guard LabelColumn.isValidName(named.column) else {
+        throw ArrayDatasetError.unnamedLabelColumn(spec: text)
+      }
+      return named
+    }
+  }
+
+  /// `NAME=SPEC` split, when the text before the first `=` has no `/` and the rest is an
+  /// array spec; nil otherwise.
+  private static func named(_ text: String) -> LabelArray? {
+    guard let equals = text.firstIndex(of: "=") else { return nil }
+    let (name, spec) = (String(text[..<equals]), String(text[text.index(after: equals)...]))
+    guard !name.contains("/"), ArrayLocation(spec: spec) != nil else { return nil }
+    return LabelArray(column: name, spec: spec)
   }
 }

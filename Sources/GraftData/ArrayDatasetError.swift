@@ -19,6 +19,11 @@ public enum ArrayDatasetError: Error, CustomStringConvertible {
   case labelsMismatch(ArrayLocation, shape: [Int], rows: Int, data: ArrayLocation)
   /// The labels array is not of an integer type.
   case labelsNotInteger(ArrayLocation, dtype: DType)
+  /// Several label arrays, one of them not named `NAME=SPEC` (or named with an empty name or
+  /// one with `/`).
+  case unnamedLabelColumn(spec: String)
+  /// Two label arrays name the same column.
+  case labelColumnTwice(name: String)
   /// Rows of `from` cannot be given as `to`.
   case unsupportedConversion(ArrayLocation, from: DType, to: DType)
   /// The rows do not fit a model input of `wantedShape` (after the batch dimension, nil for any
@@ -48,6 +53,11 @@ public enum ArrayDatasetError: Error, CustomStringConvertible {
       return
         "labels \(location) are \(dtype.rawValue); labels must be integers, e.g. saved with "
         + ".astype('int64')"
+    case .unnamedLabelColumn(let spec):
+      return "--labels '\(spec)': several label arrays each need a column name, as "
+        + "NAME=FILE.npy or NAME=FILE.h5:/dataset (a name has no '/')"
+    case .labelColumnTwice(let name):
+      return "two label arrays are named '\(name)'; give each label column its own name"
     case .unsupportedConversion(let location, let from, let to):
       return "\(location) holds \(from.rawValue) rows, which do not convert to \(to.rawValue)"
         + Self.conversions

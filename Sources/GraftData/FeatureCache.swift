@@ -74,6 +74,8 @@ public enum FeatureCacheError: Error, CustomStringConvertible {
 /// - `/features/<layer>`: float32 (or float16) `[N, D…]`, chunked by rows;
 /// - `/ids`: strings, each row's image path relative to DATA, or an array row's number;
 /// - `/labels`: int64 indices into `/label_names` (the class names, sorted), when labelled;
+///   a cache of several label columns holds `/labels/<name>` and `/label_names/<name>` for
+///   each instead (see `LabelColumn`), with -1 where a row has no label in a column;
 /// - `/skipped/ids` and `/skipped/reasons`: strings, the inputs that could not be read and why;
 /// - root attributes `model_sha256`, `layers`, `preprocessing` (JSON), `pool`, `graft_version`
 ///   and `rows_complete` (N), and `shard` (`K/N`) for a shard's cache.
@@ -83,8 +85,8 @@ public final class FeatureCache {
   public let rows: Int
   /// Each layer's feature shape after the row dim.
   public let featureShapes: [String: [Int]]
-  /// Sorted class names; nil for unlabelled data.
-  public let labelNames: [String]?
+  /// The label columns, in name order; none for unlabelled data.
+  public let labelColumns: [LabelColumn]
   /// The cache's `--shard K/N`, nil for an unsharded run.
   public let shard: String?
   private let file: HDF5File
@@ -134,12 +136,25 @@ public final class FeatureCache {
       preprocessing: try attribute("preprocessing", root.stringAttribute),
       pool: try attribute("pool", root.stringAttribute), dtype: dtype,
       graftVersion: try attribute("graft_version", root.stringAttribute))
-    labelNames = try root.contains("label_names") ? root.dataset("label_names").readStrings() : nil
+    labelColumns = try Self.labelColumns(in: root)
     shard = try root.hasAttribute("shard") ? root.stringAttribute("shard") : nil
-    for name in ["ids"] + (labelNames != nil ? ["labels"] : []) {
+    for name in ["ids"] + LabelColumn.storage(of: labelColumns).map(\.labels) {
       guard try root.contains(name), try root.dataset(name).shape.first == rows else {
         throw FeatureCacheError.invalid(path: path, reason: "'/\(name)' does not have \(rows) rows")
       }
+    }
+  }
+
+  /// The label columns stored under `root`: `/labels` as the column `label`, or each dataset
+  /// of the group `/labels` with its class names in `/label_names`.
+  private static func labelColumns(in root: HDF5Group) throws -> [LabelColumn] {
+    switch try root.kind(of: "labels") {
+    case nil: return []
+    case .group?:
+      return try root.group("labels").childNames().map { name in
+        LabelColumn(name: name, classes: try root.dataset("label_names/\(name)").readStrings())
+      }
+    default: return [LabelColumn(classes: try root.dataset("label_names").readStrings())]
     }
   }
 
@@ -161,10 +176,22 @@ public final class FeatureCache {
     try file.root.dataset("ids").readStrings(rows: range)
   }
 
-  /// Label indices into `labelNames`; nil for unlabelled data.
-  public func labels(rows range: Range<Int>) throws -> [Int64]? {
-    guard labelNames != nil else { return nil }
-    return try file.root.dataset("labels").readRows(range, as: Int64.self)
+  /// The labels of `rows` in each label column (in `labelColumns` order): indices into the
+  /// column's classes, or `LabelColumn.missing`.
+  public func labels(rows range: Range<Int>) throws -> [[Int64]] {
+    try LabelColumn.storage(of: labelColumns).map {
+      try file.root.dataset($0.labels).readRows(range, as: Int64.self)
+    }
+  }
+
+  /// The labels of `rows` in the column named `column`.
+  public func labels(_ column: String, rows range: Range<Int>) throws -> [Int64] {
+    guard let index = labelColumns.firstIndex(where: { $0.name == column }) else {
+      throw LabelColumnError.noSuchColumn(
+        path: path, name: column, columns: labelColumns.map(\.name))
+    }
+    let dataset = LabelColumn.storage(of: labelColumns)[index].labels
+    return try file.root.dataset(dataset).readRows(range, as: Int64.self)
   }
 
   /// The inputs that could not be read, with the reason of each.

@@ -28,8 +28,8 @@ public enum FeatureCacheMergeError: Error, CustomStringConvertible {
   /// `path` was made with another `field` (as `FeatureCacheProvenance.mismatch` names it).
   case provenanceMismatch(path: String, reference: String, field: String)
   case featureShape(path: String, layer: String, shape: [Int], reference: String, expected: [Int])
-  /// `path` is labelled (`labelled`) while `reference` is not, or the other way round.
-  case labelling(path: String, reference: String, labelled: Bool)
+  /// `path` has other label columns (`columns`, none when unlabelled) than `reference`.
+  case labelling(path: String, columns: [String], reference: String, expected: [String])
   /// An id found in two inputs: merging would hold its row twice.
   case duplicateID(id: String, first: String, second: String)
   case labelOutOfRange(path: String, row: Int, label: Int64, labelCount: Int)
@@ -52,15 +52,20 @@ public enum FeatureCacheMergeError: Error, CustomStringConvertible {
     case .featureShape(let path, let layer, let shape, let reference, let expected):
       "'\(path)' has features of shape \(shape) for layer '\(layer)', '\(reference)' "
         + "\(expected); only caches of the same model and layers can be merged"
-    case .labelling(let path, let reference, let labelled):
-      "'\(path)' \(labelled ? "has labels" : "has no labels") and '\(reference)' "
-        + "\(labelled ? "has none" : "has"); labelled and unlabelled caches cannot be merged"
+    case .labelling(let path, let columns, let reference, let expected):
+      "'\(path)' has \(Self.columns(columns)), '\(reference)' has \(Self.columns(expected)); "
+        + "only caches with the same label columns (or all unlabelled) can be merged"
     case .duplicateID(let id, let first, let second):
       "id '\(id)' is in both '\(first)' and '\(second)' (the same data or shard given twice?); "
         + "merging would hold its row twice"
     case .labelOutOfRange(let path, let row, let label, let labelCount):
       "'\(path)': row \(row) has label \(label), not an index into its \(labelCount) label names"
     }
+  }
+
+  private static func columns(_ names: [String]) -> String {
+    names.isEmpty
+      ? "no labels" : "label columns \(names.map { "'\($0)'" }.joined(separator: ", "))"
   }
 }
 
@@ -73,15 +78,15 @@ public enum FeatureCacheMergeError: Error, CustomStringConvertible {
 /// features) and no `shard` attribute.
 ///
 /// Every input must be finished and made with the same model, layers, pooling, preprocessing
-/// and feature dtype, with the same feature shapes, and all labelled or all unlabelled; no id
+/// and feature dtype, with the same feature shapes, and the same label columns (or none); no id
 /// may be in two inputs (the same shard given twice would double its rows), and the output
 /// must not be an input. All of this is checked before anything is written; only a label that
 /// is not an index into its input's label names is found while copying.
 ///
-/// When the inputs' label names differ (caches of different folders), the output's are their
-/// union, sorted as `graft extract` sorts class names — as strings, or for array data (empty
-/// preprocessing) numerically when every name is an integer — and each input's labels are
-/// remapped into it. Equal label names are kept as they are.
+/// When the inputs' class names in a label column differ (caches of different folders), the
+/// output's are their union, sorted as `graft extract` sorts class names — as strings, or for
+/// array data (empty preprocessing) numerically when every name is an integer — and each
+/// input's labels are remapped into it. Equal class names are kept as they are.
 ///
 /// Memory is bounded: features are copied in blocks of at most `maxBlockRows` rows and about
 /// 64 MB of float32 features, never whole datasets. Finding duplicate ids holds every id once
@@ -163,28 +168,29 @@ public enum FeatureCacheMerge {
       for layer in plan.provenance.layers {
         features[layer] = try cache.features(layer, rows: range)
       }
-      let labels = try cache.labels(rows: range).map { labels in
-        try remap(labels, firstRow: start, of: input)
+      let labels = try zip(cache.labels(rows: range), input.labelMaps).map { labels, map in
+        try remap(labels, firstRow: start, by: map, of: input.path)
       }
       try writer.append(features: features, ids: try cache.ids(rows: range), labels: labels)
       copied(range.count)
     }
     let skipped = try cache.skipped()
     if !skipped.isEmpty {
-      let noRows: [Int64]? = plan.layout.labelNames == nil ? nil : []
+      let noRows = [[Int64]](repeating: [], count: plan.layout.labelColumns.count)
       try writer.append(features: [:], ids: [], labels: noRows, skipped: skipped)
     }
   }
 
-  /// `labels` (of rows from `firstRow` on) as indices into the output's label names.
+  /// `labels` of one column (of rows from `firstRow` on) as indices into the output's class
+  /// names of that column by `map`; a missing label stays missing.
   private static func remap(
-    _ labels: [Int64], firstRow: Int, of input: MergePlan.Input
+    _ labels: [Int64], firstRow: Int, by map: [Int64], of path: String
   ) throws -> [Int64] {
-    let map = input.labelMap ?? []
-    return try labels.enumerated().map { offset, label in
+    try labels.enumerated().map { offset, label in
+      if label == LabelColumn.missing { return label }
       guard label >= 0, label < map.count else {
         throw FeatureCacheMergeError.labelOutOfRange(
-          path: input.path, row: firstRow + offset, label: label, labelCount: map.count)
+          path: path, row: firstRow + offset, label: label, labelCount: map.count)
       }
       return map[Int(label)]
     }
@@ -195,9 +201,8 @@ public enum FeatureCacheMerge {
 private struct MergePlan {
   struct Input {
     var path: String
-    /// Each of the input's label indices mapped into the output's label names; nil when
-    /// unlabelled.
-    var labelMap: [Int64]?
+    /// For each label column, each of the input's class indices mapped into the output's.
+    var labelMaps: [[Int64]]
   }
 
   var provenance: FeatureCacheProvenance
@@ -210,28 +215,34 @@ private struct MergePlan {
 
   init(_ paths: [String], blockRows maxBlockRows: Int) throws {
     let reference = try FeatureCache(contentsOf: paths[0])
-    var labelNames: [[String]] = []
+    var classes: [[[String]]] = []  // [input][column][class]
     var owners: [String: Int] = [:]
     rows = 0
     for (index, path) in paths.enumerated() {
       let cache = index == 0 ? reference : try FeatureCache(contentsOf: path)
       try Self.check(cache, against: reference)
       try Self.claimIDs(of: cache, index: index, paths: paths, owners: &owners, by: maxBlockRows)
-      if let names = cache.labelNames { labelNames.append(names) }
+      classes.append(cache.labelColumns.map(\.classes))
       rows += cache.rows
     }
     provenance = reference.provenance
     let shapes = reference.featureShapes
-    let union: [String]? =
-      reference.labelNames == nil
-      ? nil : Self.union(labelNames, numeric: reference.provenance.preprocessing.isEmpty)
+    let columns = reference.labelColumns.indices.map { column in
+      LabelColumn(
+        name: reference.labelColumns[column].name,
+        classes: Self.union(
+          classes.map { $0[column] }, numeric: reference.provenance.preprocessing.isEmpty))
+    }
     layout = FeatureCacheLayout(
-      featureShapes: shapes, labelNames: union, dataFingerprint: "merge of \(paths.count) caches")
-    let indices = Dictionary(uniqueKeysWithValues: (union ?? []).enumerated().map { ($1, $0) })
-    inputs = zip(paths, paths.indices).map { path, index in
+      featureShapes: shapes, labelColumns: columns,
+      dataFingerprint: "merge of \(paths.count) caches")
+    let indices = columns.map { column in
+      Dictionary(uniqueKeysWithValues: column.classes.enumerated().map { ($1, Int64($0)) })
+    }
+    inputs = zip(paths, classes).map { path, inputClasses in
       Input(
         path: path,
-        labelMap: union == nil ? nil : labelNames[index].map { Int64(indices[$0]!) })
+        labelMaps: zip(inputClasses, indices).map { names, index in names.map { index[$0]! } })
     }
     let rowElements = shapes.values.map { $0.reduce(1, *) }.reduce(0, +)
     let rowBytes = max(1, rowElements * MemoryLayout<Float>.size)
@@ -250,9 +261,10 @@ private struct MergePlan {
         path: cache.path, layer: layer, shape: cache.featureShapes[layer] ?? [],
         reference: reference.path, expected: reference.featureShapes[layer] ?? [])
     }
-    if (cache.labelNames == nil) != (reference.labelNames == nil) {
+    if cache.labelColumns.map(\.name) != reference.labelColumns.map(\.name) {
       throw FeatureCacheMergeError.labelling(
-        path: cache.path, reference: reference.path, labelled: cache.labelNames != nil)
+        path: cache.path, columns: cache.labelColumns.map(\.name), reference: reference.path,
+        expected: reference.labelColumns.map(\.name))
     }
   }
 

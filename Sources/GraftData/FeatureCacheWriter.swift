@@ -6,8 +6,9 @@ import GraftIR
 public struct FeatureCacheLayout: Sendable {
   /// Each layer's feature shape after the row dim.
   public var featureShapes: [String: [Int]]
-  /// The sorted class names, or nil for unlabelled data.
-  public var labelNames: [String]?
+  /// The label columns (none for unlabelled data), in name order (the order a cache reads them
+  /// back in).
+  public var labelColumns: [LabelColumn]
   /// Identifies the inputs of the run (e.g. a digest of their ids in order): a partial cache is
   /// resumed only by a run over the same inputs.
   public var dataFingerprint: String
@@ -15,11 +16,14 @@ public struct FeatureCacheLayout: Sendable {
   public var shard: String?
 
   public init(
-    featureShapes: [String: [Int]], labelNames: [String]?, dataFingerprint: String,
+    featureShapes: [String: [Int]], labelColumns: [LabelColumn], dataFingerprint: String,
     shard: String? = nil
   ) {
     self.featureShapes = featureShapes
-    self.labelNames = labelNames
+    precondition(
+      zip(labelColumns, labelColumns.dropFirst()).allSatisfy { $0.name < $1.name },
+      "label columns are unique and in name order, as a cache reads them back")
+    self.labelColumns = labelColumns
     self.dataFingerprint = dataFingerprint
     self.shard = shard
   }
@@ -100,7 +104,7 @@ public final class FeatureCacheWriter {
       file = try HDF5File(opening: partial, mode: .readWrite)
       (rowsComplete, skippedComplete) = (progress.rowsComplete, progress.skippedComplete)
       for name in provenance.layers.map({ "features/\($0)" }) + ["ids"]
-        + (layout.labelNames != nil ? ["labels"] : [])
+        + LabelColumn.storage(of: layout.labelColumns).map(\.labels)
       {
         try file.root.dataset(name).resize(rows: rowsComplete)
       }
@@ -134,27 +138,25 @@ public final class FeatureCacheWriter {
       _ = try root.createDataset(
         name, elementType: .variableString, shape: [0], layout: .extendableRows(perChunk: 1024))
     }
-    if let labelNames = layout.labelNames {
+    let storage = LabelColumn.storage(of: layout.labelColumns)
+    for (column, datasets) in zip(layout.labelColumns, storage) {
       _ = try root.createDataset(
-        "labels", elementType: HDF5ElementType(.int64), shape: [0],
+        datasets.labels, elementType: HDF5ElementType(.int64), shape: [0],
         layout: .extendableRows(perChunk: 4096))
-      _ = try root.createDataset("label_names", strings: labelNames)
+      _ = try root.createDataset(datasets.names, strings: column.classes)
     }
   }
 
   /// Appends one batch: features per layer (`[rows, D…]`, float32; none when every input of
-  /// the batch was skipped), the rows' ids and labels, and the inputs that were skipped.
+  /// the batch was skipped), the rows' ids, their labels in each label column (in
+  /// `labelColumns` order: class indices or `LabelColumn.missing`), and the inputs that were
+  /// skipped.
   public func append(
-    features: [String: Tensor], ids: [String], labels: [Int64]?,
+    features: [String: Tensor], ids: [String], labels: [[Int64]],
     skipped: [(id: String, reason: String)] = []
   ) throws {
     let rows = ids.count
-    let hasLabels = layout.labelNames != nil
-    guard (labels != nil) == hasLabels, labels.map({ $0.count == rows }) ?? true else {
-      throw FeatureCacheError.badBatch(
-        path: path,
-        reason: hasLabels ? "the batch needs one label per row" : "the cache has no labels")
-    }
+    try checkLabels(labels, rows: rows)
     let root = file.root
     for layer in provenance.layers where rows > 0 {
       guard let tensor = features[layer], tensor.shape.first == rows else {
@@ -164,7 +166,9 @@ public final class FeatureCacheWriter {
       try root.dataset("features/\(layer)").appendRows(stored(tensor))
     }
     try root.dataset("ids").appendRows(strings: ids)
-    if let labels { try root.dataset("labels").appendRows(labels) }
+    for (column, datasets) in zip(labels, LabelColumn.storage(of: layout.labelColumns)) {
+      try root.dataset(datasets.labels).appendRows(column)
+    }
     if !skipped.isEmpty {
       try root.dataset("skipped/ids").appendRows(strings: skipped.map(\.id))
       try root.dataset("skipped/reasons").appendRows(strings: skipped.map(\.reason))
@@ -173,6 +177,25 @@ public final class FeatureCacheWriter {
     rowsComplete += rows
     skippedComplete += skipped.count
     try writeProgress()
+  }
+
+  /// Refuses labels that are not one per row in each column, each a class index or missing.
+  private func checkLabels(_ labels: [[Int64]], rows: Int) throws {
+    let columns = layout.labelColumns
+    guard labels.count == columns.count, labels.allSatisfy({ $0.count == rows }) else {
+      throw FeatureCacheError.badBatch(
+        path: path,
+        reason: columns.isEmpty
+          ? "the cache has no labels" : "the batch needs one label per row in each label column")
+    }
+    for (column, values) in zip(columns, labels) {
+      if let bad = values.first(where: { $0 < LabelColumn.missing || $0 >= column.classes.count }) {
+        throw FeatureCacheError.badBatch(
+          path: path,
+          reason: "label \(bad) is not an index into the \(column.classes.count) classes of "
+            + "column '\(column.name)'")
+      }
+    }
   }
 
   /// `features` in the cache's element type.

@@ -8,8 +8,9 @@ public struct DatasetItem: Hashable, Sendable {
   public var id: String
   /// The file to read.
   public var path: String
-  /// Index into the collection's `labelNames`, nil for unlabelled data.
-  public var label: Int?
+  /// For each of the collection's label columns, an index into its classes, or
+  /// `LabelColumn.missing`.
+  public var labels: [Int64]
 }
 
 /// Errors reading a collection, naming the file and, for a CSV, the row.
@@ -35,14 +36,17 @@ public enum DatasetError: Error, CustomStringConvertible {
 ///   torchvision's `ImageFolder` does): labels are the class names, sorted.
 /// - A folder of images with no class subfolders: unlabelled.
 /// - A CSV of `path,label` rows (an optional `path,label` header; fields may be double-quoted),
-///   paths relative to the CSV's folder: labels are the distinct label texts, sorted.
+///   paths relative to the CSV's folder: labels are the distinct label texts, sorted. A CSV
+///   whose header is `path,NAME1,NAME2,…` has one label column per name (several tasks of one
+///   collection), and one that is just `path` has none; an empty label cell leaves that row
+///   without a label in that column.
 ///
 /// Images are files ending in `.jpg`, `.jpeg` or `.png` (any case); the decoder then checks
 /// their contents.
 public struct ImageDataset: Sendable {
   public var items: [DatasetItem]
-  /// Sorted class names; nil for unlabelled data.
-  public var labelNames: [String]?
+  /// The label columns, in name order; none for unlabelled data.
+  public var labelColumns: [LabelColumn]
 
   static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
 
@@ -68,12 +72,13 @@ public struct ImageDataset: Sendable {
     let classes = Set(
       images.compactMap { $0.contains("/") ? String($0.split(separator: "/")[0]) : nil })
     let labelled = !classes.isEmpty && images.allSatisfy { $0.contains("/") }
-    labelNames = labelled ? classes.sorted() : nil
-    let index = Dictionary(uniqueKeysWithValues: (labelNames ?? []).enumerated().map { ($1, $0) })
+    let names = classes.sorted()
+    labelColumns = labelled ? [LabelColumn(classes: names)] : []
+    let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int64($0)) })
     items = images.map { id in
       DatasetItem(
         id: id, path: root.appendingPathComponent(id).path,
-        label: labelled ? index[String(id.split(separator: "/")[0])] : nil)
+        labels: labelled ? [index[String(id.split(separator: "/")[0])]!] : [])
     }
   }
 
@@ -91,28 +96,59 @@ public struct ImageDataset: Sendable {
       throw DatasetError.badRow(path: path, row: 1, reason: "\(error)")
     }
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-    var rows: [(id: String, label: String)] = []
+    var columnNames = [LabelColumn.defaultName]
+    var rows: [(id: String, labels: [String])] = []
     var row = 0
     while let fields = reader.next() {
       row += 1
-      if row == 1, fields.map({ $0.lowercased() }) == ["path", "label"] { continue }
-      if fields.allSatisfy(\.isEmpty) { continue }
-      guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
-        throw DatasetError.badRow(
-          path: path, row: row, reason: "expected 'path,label', got \(fields.count) fields")
+      if row == 1, fields.first?.lowercased() == "path" {
+        columnNames = try Self.columnNames(header: fields, path: path)
+        continue
       }
-      rows.append((fields[0], fields[1]))
+      if fields.allSatisfy(\.isEmpty) { continue }
+      guard fields.count == 1 + columnNames.count, !fields[0].isEmpty else {
+        let expected = (["path"] + columnNames).joined(separator: ",")
+        throw DatasetError.badRow(
+          path: path, row: row,
+          reason: fields.first?.isEmpty == true
+            ? "no path" : "expected '\(expected)', got \(fields.count) fields")
+      }
+      rows.append((fields[0], Array(fields.dropFirst())))
     }
     if let error = reader.error {
       throw DatasetError.badRow(path: path, row: row + 1, reason: "\(error)")
     }
-    let names = Set(rows.map(\.label)).sorted()
-    let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-    labelNames = names
-    items = rows.map {
+    // Columns in name order, as a cache reads them back.
+    let order = columnNames.indices.sorted { columnNames[$0] < columnNames[$1] }
+    labelColumns = order.map { column in
+      LabelColumn(
+        name: columnNames[column],
+        classes: Set(rows.map { $0.labels[column] }).subtracting([""]).sorted())
+    }
+    let indices = labelColumns.map { column in
+      Dictionary(uniqueKeysWithValues: column.classes.enumerated().map { ($1, Int64($0)) })
+    }
+    items = rows.map { row in
       DatasetItem(
-        id: $0.id, path: folder.appendingPathComponent($0.id).path, label: index[$0.label])
+        id: row.id, path: folder.appendingPathComponent(row.id).path,
+        labels: zip(order, indices).map { column, index in
+          index[row.labels[column]] ?? LabelColumn.missing
+        })
     }.sorted { $0.id < $1.id }
+  }
+
+  /// The label column names of a CSV header `path,NAME…` (`path,label` names the one default
+  /// column).
+  private static func columnNames(header: [String], path: String) throws -> [String] {
+    let names = header.dropFirst().map { $0.lowercased() == "label" ? LabelColumn.defaultName : $0 }
+    if let bad = names.first(where: { !LabelColumn.isValidName($0) }) {
+      throw DatasetError.badRow(
+        path: path, row: 1, reason: "'\(bad)' cannot name a label column (empty, or has '/')")
+    }
+    if Set(names).count != names.count {
+      throw DatasetError.badRow(path: path, row: 1, reason: "a label column is named twice")
+    }
+    return names
   }
 
   /// The K-th (1-based) of N contiguous, disjoint slices: shards run one after another in K order

@@ -40,7 +40,7 @@ private func extractArguments(_ data: URL, _ output: URL, _ extra: [String] = []
 /// Every dataset of two caches, equal element for element.
 private func expectSameCache(_ path: String, as reference: String) throws {
   let (a, b) = (try FeatureCache(contentsOf: path), try FeatureCache(contentsOf: reference))
-  #expect(a.rows == b.rows && a.provenance == b.provenance && a.labelNames == b.labelNames)
+  #expect(a.rows == b.rows && a.provenance == b.provenance && a.labelColumns == b.labelColumns)
   for layer in layers {
     #expect(
       try a.features(layer, rows: 0..<a.rows).elements(as: Float.self)

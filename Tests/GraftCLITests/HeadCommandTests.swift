@@ -148,3 +148,57 @@ private func json(_ text: String) -> [String: Any] {
   #expect(!FileManager.default.fileExists(atPath: csv))
   #expect(!FileManager.default.fileExists(atPath: csv + ".partial"))
 }
+
+/// A cache of two label columns (a `path,species,size` CSV, one size missing): train-head
+/// needs `--labels`, trains one column leaving out its unlabelled rows, or one head per
+/// column with `{label}` in OUT; evaluate scores a head on the column it was trained on.
+@Test func labelColumnsAreChosenByName() throws {
+  let folder = try temporaryFolder()
+  try FileManager.default.copyItem(
+    at: GraftBinary.repository.appendingPathComponent(images),
+    to: folder.appendingPathComponent("images"))
+  let rows = [
+    "cat/grey.png,cat,small", "cat/large.jpg,cat,big", "cat/rotated.jpg,cat,",
+    "dog/rgba.png,dog,big", "dog/square37.png,dog,small", "dog/wide37.jpg,dog,big",
+    "fish/palette.png,fish,small", "fish/small.jpg,fish,small",
+  ]
+  let csv = folder.appendingPathComponent("images/tasks.csv")
+  try (["path,species,size"] + rows).joined(separator: "\n").write(
+    to: csv, atomically: true, encoding: .utf8)
+  let features = try cache(folder, "feats.h5", data: csv.path)
+  let head = folder.appendingPathComponent("head-{label}.onnx").path
+
+  let unchosen = try GraftBinary.run(["train-head", features, "--cv", "2", "-o", head])
+  #expect(unchosen.status == 1)
+  #expect(
+    unchosen.stderr.contains(
+      "holds several label columns ('size', 'species'); choose one with --labels"))
+  let missing = try GraftBinary.run(["train-head", features, "--labels", "colour", "-o", head])
+  #expect(missing.stderr.contains("has no label column 'colour' (it holds 'size', 'species')"))
+  let unnamed = try GraftBinary.run([
+    "train-head", features, "--labels", "all", "-o", folder.appendingPathComponent("h.onnx").path,
+  ])
+  #expect(unnamed.status != 0 && unnamed.stderr.contains("put {label} in -o"))
+
+  let size = try GraftBinary.run([
+    "train-head", features, "--labels", "size", "--cv", "2", "--json", "-o",
+    folder.appendingPathComponent("size.onnx").path,
+  ])
+  #expect(size.status == 0, "\(size.stderr)")
+  #expect(json(size.stdout)["labels"] as? String == "size")
+  #expect(json(size.stdout)["unlabelled_rows"] as? Int == 1)
+
+  let all = try GraftBinary.run([
+    "train-head", features, "--labels", "all", "--cv", "2", "--json", "-o", head,
+  ])
+  #expect(all.status == 0, "\(all.stderr)")
+  let summaries = try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]]
+  #expect(summaries?.compactMap { $0["labels"] as? String } == ["size", "species"])
+  for column in ["size", "species"] {
+    let path = folder.appendingPathComponent("head-\(column).onnx").path
+    let evaluated = try GraftBinary.run(["evaluate", path, features, "--json"])
+    #expect(evaluated.status == 0, "\(evaluated.stderr)")
+    let scored = (json(evaluated.stdout)["confusion"] as? [[Int]])?.joined().reduce(0, +)
+    #expect(scored == (column == "size" ? 7 : 8))
+  }
+}

@@ -16,7 +16,8 @@ private func shardCaches() throws -> String {
     let writer = try FeatureCacheWriter(
       path: "\(folder)/shard\(shard).h5", provenance: provenance,
       layout: FeatureCacheLayout(
-        featureShapes: ["pool": [3]], labelNames: ["cat", "dog"], dataFingerprint: "d",
+        featureShapes: ["pool": [3]], labelColumns: [LabelColumn(classes: ["cat", "dog"])],
+        dataFingerprint: "d",
         shard: "\(shard)/2"),
       resume: false)
     let rows = [2 * shard - 2, 2 * shard - 1]
@@ -24,7 +25,7 @@ private func shardCaches() throws -> String {
       features: [
         "pool": Tensor(rows.flatMap { Array(repeating: Float($0), count: 3) }, shape: [2, 3])
       ],
-      ids: rows.map { "image_\($0).jpg" }, labels: rows.map { Int64($0 % 2) })
+      ids: rows.map { "image_\($0).jpg" }, labels: [rows.map { Int64($0 % 2) }])
     try writer.finish()
   }
   return folder

@@ -44,7 +44,7 @@ func npyRowRangesEqualTheSlices(dtype: DType) throws {
   let dataset = try ArrayDataset(contentsOf: path)
   #expect(dataset.count == 6 && dataset.rowShape == [2, 3] && dataset.dtype == dtype)
   #expect(dataset.location == ArrayLocation(spec: path))
-  #expect(dataset.labelNames == nil && dataset.labels(0..<6) == nil)
+  #expect(dataset.labelColumns.isEmpty && dataset.labels(0..<6).isEmpty)
   let stored = try dataset.rows(1..<4, as: dtype)
   #expect(stored.dtype == dtype && stored.shape == [3, 2, 3])
   #expect(stored.doubles() == Array(array.doubles()[6..<24]))
@@ -93,10 +93,10 @@ func npyRowRangesEqualTheSlices(dtype: DType) throws {
   let labels = folder.appendingPathComponent("y.npy").path
   try NPY.write(counting(rows: 4, width: 2, as: .float32), to: npy)
   try NPY.write(Tensor([2, 10, 2, 7] as [Int64], shape: [4]), to: labels)
-  let fromNPY = try ArrayDataset(contentsOf: npy, labels: labels)
-  #expect(fromNPY.labelNames == ["2", "7", "10"])
-  #expect(fromNPY.labels(0..<4) == [0, 2, 0, 1])
-  #expect(fromNPY.labels(1..<3) == [2, 0])
+  let fromNPY = try ArrayDataset(contentsOf: npy, labels: [LabelArray(spec: labels)])
+  #expect(fromNPY.labelColumns == [LabelColumn(name: "label", classes: ["2", "7", "10"])])
+  #expect(fromNPY.labels(0..<4) == [[0, 2, 0, 1]])
+  #expect(fromNPY.labels(1..<3) == [[2, 0]])
 
   let h5 = folder.appendingPathComponent("x.h5").path
   try writeHDF5(
@@ -104,9 +104,10 @@ func npyRowRangesEqualTheSlices(dtype: DType) throws {
       "images": counting(rows: 4, width: 2, as: .float64),
       "meta/labels": Tensor([-1, 30, 4, 30] as [Int8], shape: [4]),
     ], to: h5)
-  let fromH5 = try ArrayDataset(contentsOf: h5 + ":/images", labels: h5 + ":/meta/labels")
-  #expect(fromH5.labelNames == ["-1", "4", "30"])
-  #expect(fromH5.labels(0..<4) == [0, 2, 1, 2])
+  let fromH5 = try ArrayDataset(
+    contentsOf: h5 + ":/images", labels: [LabelArray(spec: h5 + ":/meta/labels")])
+  #expect(fromH5.labelColumns.map(\.classes) == [["-1", "4", "30"]])
+  #expect(fromH5.labels(0..<4) == [[0, 2, 1, 2]])
   #expect(try fromH5.rows(0..<4, as: .float32).elements(as: Float.self) == (0..<8).map(Float.init))
 }
 
@@ -118,13 +119,13 @@ func npyRowRangesEqualTheSlices(dtype: DType) throws {
   let labels = folder.appendingPathComponent("y.npy").path
   try NPY.write(counting(rows: 10, width: 3, as: .float32), to: path)
   try NPY.write(Tensor((0..<10).map { Int32($0 % 3) }, shape: [10]), to: labels)
-  let dataset = try ArrayDataset(contentsOf: path, labels: labels)
+  let dataset = try ArrayDataset(contentsOf: path, labels: [LabelArray(spec: labels)])
   let shards = (1...3).map { dataset.shard($0, of: 3) }
   #expect(shards.map(\.count) == [3, 3, 4])
   #expect(shards[1].ids(0..<3) == ["3", "4", "5"])
   #expect(shards.flatMap { $0.ids(0..<$0.count) } == (0..<10).map(String.init))
-  #expect(shards.flatMap { $0.labels(0..<$0.count)! } == (0..<10).map { Int64($0 % 3) })
-  #expect(shards[2].labelNames == ["0", "1", "2"])
+  #expect(shards.flatMap { $0.labels(0..<$0.count)[0] } == (0..<10).map { Int64($0 % 3) })
+  #expect(shards[2].labelColumns.map(\.classes) == [["0", "1", "2"]])
   let rows = try shards[2].rows(1..<3, as: .float32)
   #expect(rows.elements(as: Float.self) == (21..<27).map(Float.init))
   let nested = shards[2].shard(2, of: 2)
@@ -221,7 +222,9 @@ func npyRowRangesEqualTheSlices(dtype: DType) throws {
   let data = folder.appendingPathComponent("x.npy").path
   let labels = folder.appendingPathComponent("y.npy").path
   try NPY.write(counting(rows: 4, width: 2, as: .float32), to: data)
-  func error() -> String? { message { _ = try ArrayDataset(contentsOf: data, labels: labels) } }
+  func error() -> String? {
+    message { _ = try ArrayDataset(contentsOf: data, labels: [LabelArray(spec: labels)]) }
+  }
 
   try NPY.write(Tensor([1, 2, 3] as [Int64], shape: [3]), to: labels)
   #expect(
@@ -233,7 +236,7 @@ func npyRowRangesEqualTheSlices(dtype: DType) throws {
   try NPY.write(Tensor([true, false, true, true], shape: [4]), to: labels)
   #expect(error()?.hasPrefix("labels '\(labels)' are bool") == true)
   #expect(
-    message { _ = try ArrayDataset(contentsOf: data, labels: "y.txt") }
+    message { _ = try ArrayDataset(contentsOf: data, labels: [LabelArray(spec: "y.txt")]) }
       == "'y.txt' is not an array file: give a .npy file or an HDF5 dataset as FILE.h5:/name")
 }
 
@@ -266,4 +269,30 @@ func npyRowRangesEqualTheSlices(dtype: DType) throws {
       "'\(bools)' dataset '/mask' holds bool rows, which do not convert to float32") == true)
   #expect(message { try mask.check(fits: [2], dtype: .float32) }?.contains("(bool)") == true)
   #expect(try mask.rows(0..<2, as: .bool).elements(as: Bool.self) == [true, false, false, true])
+}
+
+/// Several label arrays, each `NAME=SPEC`, make label columns in name order; one array alone
+/// makes the column `label`; several not all named, or one name twice, are refused.
+@Test func labelArraysMakeNamedColumns() throws {
+  let folder = try temporaryFolder()
+  let data = folder.appendingPathComponent("x.npy").path
+  let y1 = folder.appendingPathComponent("y1.npy").path
+  let y2 = folder.appendingPathComponent("y2.npy").path
+  try NPY.write(counting(rows: 3, width: 2, as: .float32), to: data)
+  try NPY.write(Tensor([5, 6, 5] as [Int64], shape: [3]), to: y1)
+  try NPY.write(Tensor([1, 0, 0] as [Int32], shape: [3]), to: y2)
+  #expect(try LabelArray.parse([y1]) == [LabelArray(column: "label", spec: y1)])
+  let arrays = try LabelArray.parse(["size=\(y1)", "odd=\(y2)"])
+  #expect(arrays == [LabelArray(column: "size", spec: y1), LabelArray(column: "odd", spec: y2)])
+  let dataset = try ArrayDataset(contentsOf: data, labels: arrays)
+  #expect(dataset.labelColumns.map(\.name) == ["odd", "size"])
+  #expect(dataset.labels(0..<3) == [[1, 0, 0], [0, 1, 0]])
+  #expect(
+    message { _ = try LabelArray.parse([y1, "odd=\(y2)"]) }?.hasPrefix(
+      "--labels '\(y1)': several label arrays each need a column name") == true)
+  #expect(
+    message {
+      _ = try ArrayDataset(contentsOf: data, labels: LabelArray.parse(["a=\(y1)", "a=\(y2)"]))
+    }
+      == "two label arrays are named 'a'; give each label column its own name")
 }

@@ -19,18 +19,19 @@ private func temporaryFolder() throws -> String {
 }
 
 /// Writes a finished cache of rows `rows` (features that say which row they are, not all
-/// representable in float16; ids `image_<row>.jpg`; label `row % 2` when labelled), two rows
-/// per batch, with `skipped` recorded after the first batch.
+/// representable in float16; ids `image_<row>.jpg`; label `row % 2` in each label column), two
+/// rows per batch, with `skipped` recorded after the first batch.
 private func writeCache(
   _ path: String, rows: Range<Int>, provenance: FeatureCacheProvenance = provenance,
   shapes: [String: [Int]] = shapes, labelNames: [String]? = classes,
-  labels: (Int) -> Int64 = { Int64($0 % 2) }, skipped: [(id: String, reason: String)] = [],
-  shard: String? = nil, finish: Bool = true
+  columns: [LabelColumn]? = nil, labels: (Int) -> Int64 = { Int64($0 % 2) },
+  skipped: [(id: String, reason: String)] = [], shard: String? = nil, finish: Bool = true
 ) throws {
+  let columns = columns ?? labelNames.map { [LabelColumn(classes: $0)] } ?? []
   let writer = try FeatureCacheWriter(
     path: path, provenance: provenance,
     layout: FeatureCacheLayout(
-      featureShapes: shapes, labelNames: labelNames, dataFingerprint: "d", shard: shard),
+      featureShapes: shapes, labelColumns: columns, dataFingerprint: "d", shard: shard),
     resume: false)
   for lower in stride(from: rows.lowerBound, to: rows.upperBound, by: 2) {
     let batch = Array(lower..<min(lower + 2, rows.upperBound))
@@ -43,7 +44,7 @@ private func writeCache(
     }
     try writer.append(
       features: features, ids: batch.map { "image_\($0).jpg" },
-      labels: labelNames == nil ? nil : batch.map(labels),
+      labels: columns.map { _ in batch.map(labels) },
       skipped: lower == rows.lowerBound ? skipped : [])
   }
   if finish { try writer.finish() }
@@ -147,9 +148,30 @@ func mergedShardsEqualTheUnshardedCache(dtype: DType) throws {
     "\(folder)/b.h5", rows: 3..<6, labelNames: ["bird", "cat"], labels: { $0 == 4 ? 1 : 0 })
   _ = try FeatureCacheMerge.merge(["\(folder)/a.h5", "\(folder)/b.h5"], into: "\(folder)/m.h5")
   let merged = try FeatureCache(contentsOf: "\(folder)/m.h5")
-  #expect(merged.labelNames == ["bird", "cat", "dog"])
-  let names = try merged.labels(rows: 0..<6)!.map { merged.labelNames![Int($0)] }
+  let classes = merged.labelColumns[0].classes
+  #expect(classes == ["bird", "cat", "dog"])
+  let names = try merged.labels("label", rows: 0..<6).map { classes[Int($0)] }
   #expect(names == ["cat", "dog", "cat", "bird", "cat", "bird"])
+}
+
+/// Caches of several label columns merge column by column, each to the union of its classes;
+/// a missing label stays missing.
+@Test func labelColumnsMergeColumnByColumn() throws {
+  let folder = try temporaryFolder()
+  let kind = LabelColumn(name: "kind", classes: ["cat", "dog"])
+  let a = [LabelColumn(name: "colour", classes: ["red"]), kind]
+  let b = [LabelColumn(name: "colour", classes: ["blue", "green"]), kind]
+  try writeCache("\(folder)/a.h5", rows: 0..<2, columns: a, labels: { $0 == 1 ? -1 : 0 })
+  try writeCache("\(folder)/b.h5", rows: 2..<4, columns: b, labels: { Int64($0 % 2) })
+  _ = try FeatureCacheMerge.merge(["\(folder)/a.h5", "\(folder)/b.h5"], into: "\(folder)/m.h5")
+  let merged = try FeatureCache(contentsOf: "\(folder)/m.h5")
+  #expect(merged.labelColumns.map(\.name) == ["colour", "kind"])
+  #expect(merged.labelColumns[0].classes == ["blue", "green", "red"])
+  #expect(try merged.labels("colour", rows: 0..<4) == [2, -1, 0, 1])
+  #expect(try merged.labels("kind", rows: 0..<4) == [0, -1, 0, 1])
+  let file = try HDF5File(opening: "\(folder)/m.h5")
+  #expect(try file.root.dataset("label_names/colour").readStrings() == ["blue", "green", "red"])
+  #expect(try file.root.dataset("labels/kind").read(as: Int64.self) == [0, -1, 0, 1])
 }
 
 /// Integer labels of array data (empty preprocessing) are sorted as numbers, as extraction
@@ -163,8 +185,8 @@ func mergedShardsEqualTheUnshardedCache(dtype: DType) throws {
     "\(folder)/b.h5", rows: 2..<4, provenance: arrays, labelNames: ["9"], labels: { _ in 0 })
   _ = try FeatureCacheMerge.merge(["\(folder)/a.h5", "\(folder)/b.h5"], into: "\(folder)/m.h5")
   let merged = try FeatureCache(contentsOf: "\(folder)/m.h5")
-  #expect(merged.labelNames == ["2", "9", "10"])
-  #expect(try merged.labels(rows: 0..<4) == [0, 2, 1, 1])
+  #expect(merged.labelColumns.map(\.classes) == [["2", "9", "10"]])
+  #expect(try merged.labels(rows: 0..<4) == [[0, 2, 1, 1]])
 }
 
 /// A cache made with another model, layer set, preprocessing, pooling or feature dtype is
@@ -270,18 +292,25 @@ func anotherProvenanceIsRefused(field: String) throws {
   #expect(try FeatureCacheWriter.recordedRows("\(folder)/m.h5") == 4)
 }
 
-/// Labelled and unlabelled caches are refused together, in either order.
-@Test func labelledAndUnlabelledCachesAreRefused() throws {
+/// Labelled and unlabelled caches are refused together, in either order, and so are caches of
+/// other label columns.
+@Test func otherLabelColumnsAreRefused() throws {
   let folder = try temporaryFolder()
   try writeCache("\(folder)/a.h5", rows: 0..<2)
   try writeCache("\(folder)/b.h5", rows: 2..<4, labelNames: nil)
-  let (a, b, m) = ("\(folder)/a.h5", "\(folder)/b.h5", "\(folder)/m.h5")
+  try writeCache(
+    "\(folder)/c.h5", rows: 4..<6, columns: [LabelColumn(name: "kind", classes: classes)])
+  let (a, b, c, m) = ("\(folder)/a.h5", "\(folder)/b.h5", "\(folder)/c.h5", "\(folder)/m.h5")
+  let rule = "only caches with the same label columns (or all unlabelled) can be merged"
   #expect(
-    mergeError([a, b], into: m)
-      == "'\(b)' has no labels and '\(a)' has; labelled and unlabelled caches cannot be merged")
+    mergeError([a, b], into: m) == "'\(b)' has no labels, '\(a)' has label columns 'label'; \(rule)"
+  )
   #expect(
-    mergeError([b, a], into: m)
-      == "'\(a)' has labels and '\(b)' has none; labelled and unlabelled caches cannot be merged")
+    mergeError([b, a], into: m) == "'\(a)' has label columns 'label', '\(b)' has no labels; \(rule)"
+  )
+  #expect(
+    mergeError([a, c], into: m)
+      == "'\(c)' has label columns 'kind', '\(a)' has label columns 'label'; \(rule)")
 }
 
 @Test func noInputIsRefused() throws {
@@ -295,7 +324,10 @@ func anotherProvenanceIsRefused(field: String) throws {
 @Test func aFailedMergeLeavesNothingBehind() throws {
   let folder = try temporaryFolder()
   try writeCache("\(folder)/a.h5", rows: 0..<4)
-  try writeCache("\(folder)/b.h5", rows: 4..<6, labels: { $0 == 5 ? 7 : 0 })
+  try writeCache("\(folder)/b.h5", rows: 4..<6)
+  // The writer refuses such a label: the file is damaged after it was written.
+  try HDF5File(opening: "\(folder)/b.h5", mode: .readWrite).root.dataset("labels").write(
+    [0, 7] as [Int64])
   #expect(
     mergeError(["\(folder)/a.h5", "\(folder)/b.h5"], into: "\(folder)/m.h5")
       == "'\(folder)/b.h5': row 1 has label 7, not an index into its 2 label names")

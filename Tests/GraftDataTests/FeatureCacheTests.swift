@@ -8,7 +8,9 @@ private let provenance = FeatureCacheProvenance(
   modelSHA256: "ab12", layers: ["pool", "logits"], preprocessing: "{\"crop\":4}", pool: "avg",
   graftVersion: "test")
 private let layout = FeatureCacheLayout(
-  featureShapes: ["pool": [3], "logits": [2]], labelNames: ["cat", "dog"], dataFingerprint: "d1")
+  featureShapes: ["pool": [3], "logits": [2]],
+  labelColumns: [LabelColumn(classes: ["cat", "dog"])],
+  dataFingerprint: "d1")
 
 /// Batch `index` of 2 rows: features that say which row they are, ids and labels.
 private func batch(_ index: Int) -> (features: [String: Tensor], ids: [String], labels: [Int64]) {
@@ -35,7 +37,7 @@ private func write(batches: Range<Int>, to path: String, resume: Bool, finish: B
   #expect(writer.rowsComplete == 2 * batches.lowerBound)
   for index in batches {
     let (features, ids, labels) = batch(index)
-    try writer.append(features: features, ids: ids, labels: labels)
+    try writer.append(features: features, ids: ids, labels: [labels])
   }
   if finish { try writer.finish() }
 }
@@ -121,7 +123,7 @@ private func write(batches: Range<Int>, to path: String, resume: Bool, finish: B
   let writer = try FeatureCacheWriter(path: path, provenance: half, layout: layout, resume: false)
   let (features, ids, labels) = batch(0)
   try writer.append(
-    features: features, ids: ids, labels: labels, skipped: [("broken.jpg", "truncated JPEG")])
+    features: features, ids: ids, labels: [labels], skipped: [("broken.jpg", "truncated JPEG")])
   #expect(writer.inputsComplete == 3)
   try writer.finish()
   let cache = try FeatureCache(contentsOf: path)
@@ -129,7 +131,7 @@ private func write(batches: Range<Int>, to path: String, resume: Bool, finish: B
   #expect(cache.rows == 2 && cache.featureShapes == ["pool": [3], "logits": [2]])
   #expect(
     try cache.features("pool", rows: 0..<2).elements(as: Float.self) == [0, 1, 2, 10, 11, 12])
-  #expect(try cache.labels(rows: 0..<2) == [0, 1])
+  #expect(try cache.labels(rows: 0..<2) == [[0, 1]])
   #expect(try cache.skipped().map { "\($0.id): \($0.reason)" } == ["broken.jpg: truncated JPEG"])
   #expect(
     try HDF5File(opening: path).root.dataset("features/pool").elementType == .float16)

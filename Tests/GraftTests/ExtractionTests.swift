@@ -61,9 +61,9 @@ func imageFeaturesEqualTheReferencePipeline(pool: FeaturePooling) throws {
   let cache = try extract(fixturePath("images"), layers: ["block2", "logits"], pool: pool)
   #expect(cache.rows == 8 && expectedIds.count == 8)
   #expect(try cache.ids(rows: 0..<8) == expectedIds)
-  #expect(cache.labelNames == ["cat", "dog", "fish"])
+  #expect(cache.labelColumns == [LabelColumn(classes: ["cat", "dog", "fish"])])
   let labels = try NPY.read(contentsOf: fixturePath("expected_labels.npy"))
-  #expect(try cache.labels(rows: 0..<8) == labels.elements(as: Int64.self))
+  #expect(try cache.labels("label", rows: 0..<8) == labels.elements(as: Int64.self))
   let tolerance = { (id: String) in unresized.contains(id) ? 1e-4 : 1e-3 }
   try expectFeatures(
     cache, "block2", equal: "expected_block2_\(pool.rawValue).npy", ids: expectedIds,
@@ -87,7 +87,7 @@ func imageFeaturesEqualTheReferencePipeline(pool: FeaturePooling) throws {
 @Test func arrayFeaturesEqualTheReference() throws {
   let cache = try extract(fixturePath("arrays.npy"), layers: ["logits"], batch: 2)
   #expect(try cache.ids(rows: 0..<3) == ["0", "1", "2"])
-  #expect(cache.labelNames == nil && cache.provenance.preprocessing.isEmpty)
+  #expect(cache.labelColumns.isEmpty && cache.provenance.preprocessing.isEmpty)
   try expectFeatures(
     cache, "logits", equal: "expected_arrays_logits.npy", ids: ["0", "1", "2"],
     tolerance: { _ in 1e-4 })
@@ -134,7 +134,7 @@ func imageFeaturesEqualTheReferencePipeline(pool: FeaturePooling) throws {
       at: images.appendingPathComponent(name), to: root.appendingPathComponent(name))
   }
   let cache = try extract(root.deletingLastPathComponent().path, layers: ["logits"], batch: 1)
-  #expect(cache.rows == 0 && cache.labelNames == ["broken"])
+  #expect(cache.rows == 0 && cache.labelColumns.map(\.classes) == [["broken"]])
   #expect(
     try cache.skipped().map(\.id)
       == ["broken/bad_crc.png", "broken/not_an_image.jpg", "broken/truncated.jpg"])

@@ -54,7 +54,8 @@ private func readPredictions(_ path: String) throws -> [String: [Float]] {
   try saveHead(
     head,
     description: HeadDescription(
-      kind: "mlp", labelNames: cache.labelNames!, layer: "block2", pool: "avg", featureCount: 16,
+      kind: "mlp", labelNames: cache.labelColumns[0].classes, layer: "block2", pool: "avg",
+      featureCount: 16,
       trunkSHA256: cache.provenance.modelSHA256, preprocessing: cache.provenance.preprocessing),
     to: headPath)
   let features = try cache.features("block2", rows: 0..<cache.rows)
@@ -119,11 +120,12 @@ private func readPredictions(_ path: String) throws -> [String: [Float]] {
     provenance: FeatureCacheProvenance(
       modelSHA256: "00", layers: ["f"], preprocessing: "", pool: "none", graftVersion: "test"),
     layout: FeatureCacheLayout(
-      featureShapes: ["f": [2]], labelNames: ["a", "b"], dataFingerprint: "x"),
+      featureShapes: ["f": [2]], labelColumns: [LabelColumn(classes: ["a", "b"])],
+      dataFingerprint: "x"),
     resume: false)
   try writer.append(
     features: ["f": Tensor([0, 1, 1, 0, 2, .nan, 3, 1] as [Float], shape: [4, 2])],
-    ids: ["p", "q", "r", "s"], labels: [0, 1, 0, 1])
+    ids: ["p", "q", "r", "s"], labels: [[0, 1, 0, 1]])
   try writer.finish()
   #expect {
     try trainHead(

@@ -6,8 +6,8 @@ struct PreparedBatch: Sendable {
   /// The rows, `[rows, …]` in the trunk input's shape; nil when every input was skipped.
   var input: Tensor?
   var ids: [String]
-  /// Indices into the source's label names; nil for unlabelled data.
-  var labels: [Int64]?
+  /// The rows' labels in each of the source's label columns (none for unlabelled data).
+  var labels: [[Int64]]
   /// The inputs that could not be read, with the reason of each.
   var skipped: [(id: String, reason: String)]
   /// Inputs the batch covers: rows and skipped.
@@ -18,8 +18,8 @@ struct PreparedBatch: Sendable {
 /// order, so that a batch is named by its range of input indices.
 protocol ExtractionSource: Sendable {
   var count: Int { get }
-  /// Sorted class names; nil for unlabelled data.
-  var labelNames: [String]? { get }
+  /// The label columns, in name order; none for unlabelled data.
+  var labelColumns: [LabelColumn] { get }
   /// Identifies the inputs in order, so that a partial cache is resumed only over the same ones.
   var fingerprint: String { get }
   /// The inputs in `range`, made ready for the trunk.
@@ -46,7 +46,7 @@ struct ImageSource: ExtractionSource {
   let strict: Bool
 
   var count: Int { dataset.items.count }
-  var labelNames: [String]? { dataset.labelNames }
+  var labelColumns: [LabelColumn] { dataset.labelColumns }
   var fingerprint: String {
     Digest.sha256(of: Data(dataset.items.map(\.id).joined(separator: "\n").utf8))
   }
@@ -80,7 +80,7 @@ struct ImageSource: ExtractionSource {
       }
     }
     var batch = PreparedBatch(
-      input: nil, ids: [], labels: labelNames == nil ? nil : [], skipped: [])
+      input: nil, ids: [], labels: labelColumns.map { _ in [] }, skipped: [])
     var good: [Int] = []
     for (index, item) in items.enumerated() {
       if let reason = failures[index] {
@@ -89,7 +89,7 @@ struct ImageSource: ExtractionSource {
       } else {
         good.append(index)
         batch.ids.append(item.id)
-        batch.labels?.append(Int64(item.label ?? 0))
+        for column in batch.labels.indices { batch.labels[column].append(item.labels[column]) }
       }
     }
     guard !good.isEmpty else { return batch }
@@ -116,7 +116,7 @@ struct ArraySource: ExtractionSource {
   let dtype: DType
 
   var count: Int { dataset.count }
-  var labelNames: [String]? { dataset.labelNames }
+  var labelColumns: [LabelColumn] { dataset.labelColumns }
   /// The ids of the first and last rows and the count: a shard's rows are contiguous.
   var fingerprint: String {
     let ends = dataset.ids(0..<min(1, count)) + dataset.ids(max(0, count - 1)..<count)
@@ -144,17 +144,17 @@ private struct SendablePointer<Element>: @unchecked Sendable {
 ///   image collection that cannot be read, `ExtractionError.badOption` for labels given with
 ///   images.
 func inputSource(
-  data: String, labels: String?, shard: (k: Int, n: Int)?, strict: Bool, input: ValueInfo,
+  data: String, labels: [String], shard: (k: Int, n: Int)?, strict: Bool, input: ValueInfo,
   preprocessing: (ValueInfo) throws -> Preprocessing
 ) throws -> (any ExtractionSource, [Int], Preprocessing?) {
   let dtype = input.type.dtype ?? .float32
   if ArrayDataset.recognizes(data) {
-    var dataset = try ArrayDataset(contentsOf: data, labels: labels)
+    var dataset = try ArrayDataset(contentsOf: data, labels: LabelArray.parse(labels))
     try dataset.check(fits: (input.type.shape?.dropFirst() ?? []).map(\.value), dtype: dtype)
     if let shard { dataset = dataset.shard(shard.k, of: shard.n) }
     return (ArraySource(dataset: dataset, dtype: dtype), dataset.rowShape, nil)
   }
-  guard labels == nil else {
+  guard labels.isEmpty else {
     throw ExtractionError.badOption("--labels is for array data; images take labels from DATA")
   }
   let chosen = try preprocessing(input)

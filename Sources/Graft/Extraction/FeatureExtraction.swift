@@ -7,8 +7,9 @@ public struct ExtractionOptions: Sendable {
   public var config: String?
   /// An image folder, a `path,label` CSV, or an array file (`.npy`, `file.h5:/name`).
   public var data: String
-  /// For array data: an integer array of one label per row (same kinds of file).
-  public var labels: String?
+  /// For array data: integer arrays of one label per row (same kinds of file), one per label
+  /// column, as `LabelArray.parse` reads them (`SPEC`, or `NAME=SPEC` each for several).
+  public var labels: [String]
   /// The cut points, each a value, node or Keras layer name.
   public var layers: [String]
   /// The cache to write.
@@ -30,7 +31,7 @@ public struct ExtractionOptions: Sendable {
   public var queueDepth: Int
 
   public init(
-    model: String, config: String? = nil, data: String, labels: String? = nil,
+    model: String, config: String? = nil, data: String, labels: [String] = [],
     layers: [String], output: String, preprocessing: PreprocessingOptions = .init(),
     pool: FeaturePooling = .avg, dtype: DType = .float32, batchSize: Int = 32,
     threads: Int? = nil, resume: Bool = false, shard: (k: Int, n: Int)? = nil,
@@ -170,7 +171,7 @@ public func extractFeatures(
   let writer = try FeatureCacheWriter(
     path: options.output, provenance: provenance,
     layout: FeatureCacheLayout(
-      featureShapes: featureShapes, labelNames: source.labelNames,
+      featureShapes: featureShapes, labelColumns: source.labelColumns,
       dataFingerprint: source.fingerprint, shard: options.shard.map { "\($0.k)/\($0.n)" }),
     resume: options.resume)
   let session = try Session(graph: trunk, threads: options.threads)

@@ -10,6 +10,9 @@ public struct HeadDescription: Codable, Equatable, Sendable {
   public var kind: String
   /// Class names, in the order of the head's outputs.
   public var labelNames: [String]
+  /// The cache's label column the head was trained on (nil in heads from before label
+  /// columns, which were trained on the only one).
+  public var labelColumn: String?
   /// The cut layer the features came from, and how they were pooled.
   public var layer: String
   public var pool: String
@@ -26,11 +29,12 @@ public struct HeadDescription: Codable, Equatable, Sendable {
   public static let labelNamesKey = "graft.label_names"
 
   public init(
-    kind: String, labelNames: [String], layer: String, pool: String, featureCount: Int,
-    trunkSHA256: String, preprocessing: String
+    kind: String, labelNames: [String], labelColumn: String? = nil, layer: String, pool: String,
+    featureCount: Int, trunkSHA256: String, preprocessing: String
   ) {
     self.kind = kind
     self.labelNames = labelNames
+    self.labelColumn = labelColumn
     self.layer = layer
     self.pool = pool
     self.featureCount = featureCount

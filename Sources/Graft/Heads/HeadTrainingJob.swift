@@ -27,6 +27,8 @@ public struct HeadTrainingOptions: Sendable {
   public var features: String
   /// The cached layer to train on; the cache's only layer when nil.
   public var layer: String?
+  /// The label column to train on; the cache's only one when nil.
+  public var labels: String?
   public var output: String
   public var kind: HeadKind
   /// Values of C to cross-validate; `HeadTraining.defaultGrid` when nil.
@@ -43,7 +45,8 @@ public struct HeadTrainingOptions: Sendable {
   public var hiddenLayers: [Int]
 
   public init(
-    features: String, layer: String? = nil, output: String, kind: HeadKind = .logistic,
+    features: String, layer: String? = nil, labels: String? = nil, output: String,
+    kind: HeadKind = .logistic,
     grid: [Double]? = nil, folds: Int = 5, validation: String? = nil,
     validationSplit: Double? = nil, classWeighting: ClassWeighting = .uniform, seed: UInt64 = 0,
     threads: Int = ProcessInfo.processInfo.activeProcessorCount, standardize: Bool = true,
@@ -51,6 +54,7 @@ public struct HeadTrainingOptions: Sendable {
   ) {
     self.features = features
     self.layer = layer
+    self.labels = labels
     self.output = output
     self.kind = kind
     self.grid = grid
@@ -70,6 +74,10 @@ public struct HeadTrainingSummary: Sendable, Encodable {
   public var head: HeadKind
   public var output: String
   public var layer: String
+  /// The label column trained on.
+  public var labels: String
+  /// Rows of the training cache left out for having no label in that column.
+  public var unlabelledRows: Int
   public var c: Double
   /// Mean held-out accuracy per value of C, in grid order.
   public var cvScores: [Double]
@@ -82,7 +90,8 @@ public struct HeadTrainingSummary: Sendable, Encodable {
   public var report: TrainingReport
 
   enum CodingKeys: String, CodingKey {
-    case head, output, layer, grid, converged, seconds, report
+    case head, output, layer, labels, grid, converged, seconds, report
+    case unlabelledRows = "unlabelled_rows"
     case c = "C"
     case cvScores = "cv_scores"
     case trainAccuracy = "train_accuracy"
@@ -95,6 +104,8 @@ public struct HeadTrainingSummary: Sendable, Encodable {
     try container.encode(head, forKey: .head)
     try container.encode(output, forKey: .output)
     try container.encode(layer, forKey: .layer)
+    try container.encode(labels, forKey: .labels)
+    try container.encode(unlabelledRows, forKey: .unlabelledRows)
     try container.encode(c, forKey: .c)
     try container.encode(cvScores, forKey: .cvScores)
     try container.encode(grid, forKey: .grid)
@@ -135,38 +146,61 @@ public enum HeadDataError: Error, CustomStringConvertible {
   }
 }
 
-/// Labelled features of one layer of a cache, as a training set over `classNames` (the cache's
-/// own class names when nil; otherwise each row's class name is looked up in them).
-func labelledFeatures(
-  _ cache: FeatureCache, layer requested: String?, classNames: [String]? = nil
-) throws -> (data: TrainingSet, layer: String) {
-  guard let names = cache.labelNames, let labels = try cache.labels(rows: 0..<cache.rows) else {
-    throw HeadDataError.noLabels(path: cache.path)
-  }
-  guard
-    let layer = requested ?? (cache.provenance.layers.count == 1 ? cache.provenance.layers[0] : nil)
-  else { throw HeadDataError.whichLayer(path: cache.path, layers: cache.provenance.layers) }
-  let features = try cache.features(layer, rows: 0..<cache.rows)
-  let values = features.elements(as: Float.self)
-  if let bad = values.firstIndex(where: { !$0.isFinite }) {
-    let row = bad / max(1, values.count / max(cache.rows, 1))
-    throw HeadDataError.nonFinite(
-      path: cache.path, row: row, id: try cache.ids(rows: row..<(row + 1)).first ?? "")
-  }
-  let index = Dictionary(uniqueKeysWithValues: (classNames ?? names).enumerated().map { ($1, $0) })
-  let mapped = try labels.map { label in
-    guard let position = index[names[Int(label)]] else {
-      throw HeadDataError.unknownClass(path: cache.path, name: names[Int(label)])
+/// The labelled rows of one layer and label column of a cache, as a training set.
+struct LabelledFeatures {
+  var data: TrainingSet
+  var layer: String
+  var column: LabelColumn
+  /// The cache's rows left out for having no label in the column.
+  var unlabelledRows: Int
+
+  /// Reads them from `cache`.
+  ///
+  /// - Parameters:
+  ///   - layer: the cached layer; the only one when nil.
+  ///   - column: the label column; the only one when nil.
+  ///   - classNames: the classes of the training set; the column's own when nil, otherwise
+  ///     each row's class name is looked up in them.
+  /// - Throws: `HeadDataError` for a cache without labels or of several layers with none
+  ///   chosen, a class not in `classNames`, or a feature that is not finite;
+  ///   `LabelColumnError` for a label column that cannot be chosen.
+  init(
+    _ cache: FeatureCache, layer requested: String?, column name: String?,
+    classNames: [String]? = nil
+  ) throws {
+    guard !cache.labelColumns.isEmpty else { throw HeadDataError.noLabels(path: cache.path) }
+    column = try cache.labelColumns.column(named: name, in: cache.path)
+    guard
+      let layer = requested
+        ?? (cache.provenance.layers.count == 1 ? cache.provenance.layers[0] : nil)
+    else { throw HeadDataError.whichLayer(path: cache.path, layers: cache.provenance.layers) }
+    self.layer = layer
+    let features = try cache.features(layer, rows: 0..<cache.rows)
+    let values = features.elements(as: Float.self)
+    if let bad = values.firstIndex(where: { !$0.isFinite }) {
+      let row = bad / max(1, values.count / max(cache.rows, 1))
+      throw HeadDataError.nonFinite(
+        path: cache.path, row: row, id: try cache.ids(rows: row..<(row + 1)).first ?? "")
     }
-    return Int32(position)
+    let names = column.classes
+    let index = Dictionary(
+      uniqueKeysWithValues: (classNames ?? names).enumerated().map { ($1, $0) })
+    let labels = try cache.labels(column.name, rows: 0..<cache.rows)
+    let labelled = labels.indices.filter { labels[$0] != LabelColumn.missing }
+    let mapped = try labelled.map { row in
+      guard let position = index[names[Int(labels[row])]] else {
+        throw HeadDataError.unknownClass(path: cache.path, name: names[Int(labels[row])])
+      }
+      return Int32(position)
+    }
+    let width = cache.rows == 0 ? 0 : features.count / cache.rows
+    data = TrainingSet(
+      features: labelled.count == cache.rows
+        ? values : labelled.flatMap { values[($0 * width)..<(($0 + 1) * width)] },
+      rows: labelled.count, columns: width, labels: mapped,
+      classCount: (classNames ?? names).count)
+    unlabelledRows = cache.rows - labelled.count
   }
-  return (
-    TrainingSet(
-      features: values, rows: cache.rows,
-      columns: cache.rows == 0 ? 0 : features.count / cache.rows, labels: mapped,
-      classCount: (classNames ?? names).count),
-    layer
-  )
 }
 
 /// The accuracy, F1 and confusion of a head's graph (input `features`, output class
@@ -186,22 +220,38 @@ func evaluate(_ head: Graph, on data: TrainingSet, classNames: [String], threads
 /// Scores the head at `headPath` on the labelled features of its layer in the cache at
 /// `featuresPath`, whose class names are matched to the head's by name.
 ///
+/// - Parameter labels: the cache's label column; by default the one the head was trained on,
+///   or the cache's only one.
 /// - Throws: `HeadError` for a file that is no head or features of another width,
-///   `HeadDataError` for unlabelled features or a class the head does not know.
-public func evaluateHead(_ headPath: String, on featuresPath: String, threads: Int) throws
-  -> ClassificationMetrics
-{
+///   `HeadDataError` for unlabelled features or a class the head does not know,
+///   `LabelColumnError` for a label column that cannot be chosen.
+public func evaluateHead(
+  _ headPath: String, on featuresPath: String, labels: String? = nil, threads: Int
+) throws -> ClassificationMetrics {
   let head = try loadModel(headPath)
   let description = try HeadDescription(of: head, path: headPath)
-  let (data, layer) = try labelledFeatures(
-    try FeatureCache(contentsOf: featuresPath), layer: description.layer,
+  let cache = try FeatureCache(contentsOf: featuresPath)
+  let features = try LabelledFeatures(
+    cache, layer: description.layer,
+    column: labels ?? cache.labelColumnName(preferring: description.labelColumn),
     classNames: description.labelNames)
-  guard data.columns == description.featureCount else {
+  guard features.data.columns == description.featureCount else {
     throw HeadError.widthMismatch(
-      head: headPath, expected: description.featureCount, layer: layer,
-      actual: "\(data.columns)")
+      head: headPath, expected: description.featureCount, layer: features.layer,
+      actual: "\(features.data.columns)")
   }
-  return try evaluate(head.graph, on: data, classNames: description.labelNames, threads: threads)
+  return try evaluate(
+    head.graph, on: features.data, classNames: description.labelNames, threads: threads)
+}
+
+extension FeatureCache {
+  /// The label column to read when `preferred` (e.g. the column a head was trained on) is
+  /// wanted: nil, meaning the only column, when the cache has one, whatever its name (one
+  /// task named differently in another cache); otherwise `preferred`.
+  func labelColumnName(preferring preferred: String?) -> String? {
+    guard let preferred, labelColumns.count > 1 else { return nil }
+    return preferred
+  }
 }
 
 /// The index of the largest value in each row of `values` (`[rows][classes]`).
@@ -217,8 +267,8 @@ func argmaxRows(_ values: [Float], classes: Int) -> [Int32] {
 /// ONNX model with its description and training report in the metadata.
 public func trainHead(_ options: HeadTrainingOptions) throws -> HeadTrainingSummary {
   let cache = try FeatureCache(contentsOf: options.features)
-  let (all, layer) = try labelledFeatures(cache, layer: options.layer)
-  let classNames = cache.labelNames ?? []
+  let features = try LabelledFeatures(cache, layer: options.layer, column: options.labels)
+  let (all, layer, classNames) = (features.data, features.layer, features.column.classes)
   var training = all
   var validation: TrainingSet?
   if let path = options.validation {
@@ -226,7 +276,11 @@ public func trainHead(_ options: HeadTrainingOptions) throws -> HeadTrainingSumm
     if let field = other.provenance.mismatch(with: cache.provenance) {
       throw FeatureCacheError.provenanceMismatch(path: path, field: field)
     }
-    validation = try labelledFeatures(other, layer: layer, classNames: classNames).data
+    validation =
+      try LabelledFeatures(
+        other, layer: layer, column: other.labelColumnName(preferring: features.column.name),
+        classNames: classNames
+      ).data
   } else if let fraction = options.validationSplit {
     guard fraction > 0 && fraction < 1 else { throw HeadDataError.badSplit(fraction) }
     var random = SplitMix64(seed: options.seed)
@@ -251,13 +305,15 @@ public func trainHead(_ options: HeadTrainingOptions) throws -> HeadTrainingSumm
     try evaluate(head.graph(), on: $0, classNames: classNames, threads: options.threads)
   }
   let summary = HeadTrainingSummary(
-    head: options.kind, output: options.output, layer: layer, c: report.chosenC,
+    head: options.kind, output: options.output, layer: layer, labels: features.column.name,
+    unlabelledRows: features.unlabelledRows, c: report.chosenC,
     cvScores: report.meanAccuracies, grid: report.grid, trainAccuracy: report.trainAccuracy,
     validation: metrics, converged: report.converged, seconds: report.seconds, report: report)
   try saveHead(
     head,
     description: HeadDescription(
-      kind: options.kind.rawValue, labelNames: classNames, layer: layer,
+      kind: options.kind.rawValue, labelNames: classNames, labelColumn: features.column.name,
+      layer: layer,
       pool: cache.provenance.pool, featureCount: all.columns,
       trunkSHA256: cache.provenance.modelSHA256, preprocessing: cache.provenance.preprocessing),
     extra: ["graft.training_report": try canonicalJSON(summary)],

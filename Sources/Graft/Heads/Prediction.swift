@@ -62,7 +62,7 @@ public func predict(
       layers: [description.layer], inputs: model.graph.inputs.map(\.name))
   }
   let (source, _, _) = try inputSource(
-    data: options.data, labels: nil, shard: nil, strict: options.strict, input: input
+    data: options.data, labels: [], shard: nil, strict: options.strict, input: input
   ) { _ in
     guard let data = description.preprocessing.data(using: .utf8),
       let recorded = try? JSONDecoder().decode(Preprocessing.self, from: data)
