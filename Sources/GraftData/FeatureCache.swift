@@ -45,7 +45,8 @@ public struct FeatureCacheProvenance: Codable, Equatable, Sendable {
 public enum FeatureCacheError: Error, CustomStringConvertible {
   /// A cache made with another model, layer set, pooling or preprocessing than required.
   case provenanceMismatch(path: String, field: String)
-  /// `--resume` found a partial cache made from other data (another item list or shard).
+  /// `--resume` found a partial cache made from other data (another item list, shard or label
+  /// columns).
   case dataMismatch(path: String)
   /// A batch does not fit the cache (missing layer, wrong feature shape, row counts that differ).
   case badBatch(path: String, reason: String)
@@ -59,8 +60,8 @@ public enum FeatureCacheError: Error, CustomStringConvertible {
       "'\(path)' was made with another \(field); resume or merge only caches made with the same "
         + "model, layers, pooling and preprocessing"
     case .dataMismatch(let path):
-      "'\(path)' is a partial cache of other data (another folder, file or shard); resume it with "
-        + "the same DATA and --shard, or write a new cache"
+      "'\(path)' is a partial cache of other data (another folder, file, shard or label "
+        + "columns); resume it with the same DATA, --labels and --shard, or write a new cache"
     case .badBatch(let path, let reason): "'\(path)': \(reason)"
     case .unwritable(let path, let reason): "cannot write '\(path)': \(reason)"
     case .invalid(let path, let reason):

@@ -63,6 +63,8 @@ public final class FeatureCacheWriter {
     var skippedComplete: Int
     var provenance: FeatureCacheProvenance
     var dataFingerprint: String
+    /// Nil in sidecars written before label columns (which had at most the one column).
+    var labelColumns: [LabelColumn]?
   }
 
   /// Whether a partial cache that `resume` could continue exists for `path`.
@@ -98,7 +100,9 @@ public final class FeatureCacheWriter {
       if let field = progress.provenance.mismatch(with: provenance) {
         throw FeatureCacheError.provenanceMismatch(path: partial, field: field)
       }
-      guard progress.dataFingerprint == layout.dataFingerprint else {
+      guard progress.dataFingerprint == layout.dataFingerprint,
+        (progress.labelColumns ?? layout.labelColumns) == layout.labelColumns
+      else {
         throw FeatureCacheError.dataMismatch(path: partial)
       }
       file = try HDF5File(opening: partial, mode: .readWrite)
@@ -240,7 +244,7 @@ public final class FeatureCacheWriter {
     let data = try JSONEncoder().encode(
       Progress(
         rowsComplete: rowsComplete, skippedComplete: skippedComplete, provenance: provenance,
-        dataFingerprint: layout.dataFingerprint))
+        dataFingerprint: layout.dataFingerprint, labelColumns: layout.labelColumns))
     // Written whole under a fixed temporary name, then renamed over the sidecar: a run killed
     // mid-write leaves at most that file, which the next write replaces and `finish` removes
     // (Foundation's `.atomic` would leave a randomly named one behind).

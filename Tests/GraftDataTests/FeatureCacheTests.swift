@@ -103,15 +103,20 @@ private func write(batches: Range<Int>, to path: String, resume: Bool, finish: B
   } throws: { "\($0)".contains("another model") }
 }
 
-/// A partial cache of other inputs (another folder or shard) is refused, not continued.
+/// A partial cache of other inputs (another folder or shard) or other label columns (another
+/// CSV header) is refused, not continued.
 @Test func resumeRefusesOtherData() throws {
   let path = try temporaryCachePath()
   try write(batches: 0..<1, to: path, resume: false, finish: false)
-  var other = layout
-  other.dataFingerprint = "d2"
-  #expect {
-    try FeatureCacheWriter(path: path, provenance: provenance, layout: other, resume: true)
-  } throws: { "\($0)".contains("other data") }
+  var otherInputs = layout
+  otherInputs.dataFingerprint = "d2"
+  var otherLabels = layout
+  otherLabels.labelColumns = [LabelColumn(name: "kind", classes: ["cat", "dog"])]
+  for other in [otherInputs, otherLabels] {
+    #expect {
+      try FeatureCacheWriter(path: path, provenance: provenance, layout: other, resume: true)
+    } throws: { "\($0)".contains("other data") }
+  }
 }
 
 /// Skipped inputs are kept with their reasons and counted with the rows; a float16 cache reads
