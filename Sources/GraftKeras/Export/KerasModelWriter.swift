@@ -24,6 +24,7 @@ public enum KerasModelWriter {
   ///
   /// - Parameters:
   ///   - trunk: a legacy full-model `.h5` (`model.save("m.h5")` of tf-keras or Keras 3).
+  ///   - loaded: the trunk as `KerasImporter.load` reads it, when the caller has it already.
   ///   - layer: the name of a top-level layer of the trunk.
   ///   - head: the Dense layers, the first taking the pooled layer's width.
   ///   - output: the `.h5` file to write (replaced if it exists).
@@ -31,11 +32,12 @@ public enum KerasModelWriter {
   ///   `.keras` archive, a missing layer or one inside a nested model, a width the head does not
   ///   take; `HDF5Error` when a file cannot be read or written.
   public static func writeAttached(
-    trunk: String, cutAt layer: String, pooling: FeaturePooling, head: [KerasDenseLayer],
-    to output: String
+    trunk: String, loaded: Model? = nil, cutAt layer: String, pooling: FeaturePooling,
+    head: [KerasDenseLayer], to output: String
   ) throws {
     do {
-      let plan = try KerasAttachmentPlan(trunk: trunk, cut: layer, pooling: pooling, head: head)
+      let plan = try KerasAttachmentPlan(
+        trunk: trunk, loaded: loaded, cut: layer, pooling: pooling, head: head)
       try writeAtomically(to: output) { try plan.write(to: $0) }
     } catch let error as KerasError {
       if case .file = error { throw error }
@@ -75,9 +77,10 @@ struct KerasAttachmentPlan {
   /// The layers listed in `model_weights`' `layer_names`, in order, added ones last.
   let layerNames: [String]
 
-  init(trunk path: String, cut layer: String, pooling: FeaturePooling, head: [KerasDenseLayer])
-    throws
-  {
+  init(
+    trunk path: String, loaded: Model?, cut layer: String, pooling: FeaturePooling,
+    head: [KerasDenseLayer]
+  ) throws {
     let signature = try KerasFileSignature(path)
     if signature.isZip {
       throw KerasError.invalidModel(
@@ -93,7 +96,7 @@ struct KerasAttachmentPlan {
           + "group: weights only?); Graft writes Keras .h5 models only from a full-model trunk "
           + "(model.save(\"m.h5\")): write .onnx instead")
     }
-    let model = try KerasImporter.load(contentsOf: path)
+    let model = try loaded ?? KerasImporter.load(contentsOf: path)
     let architecture = try KerasArchitecture(fullModel: root)
     keras3 = try architecture.kerasMajorVersion() >= 3
     let config = architecture.config
