@@ -23,7 +23,8 @@ struct AttachCommand: ParsableCommand {
   @Argument(help: "The head (.onnx from graft train-head).")
   var head: String
 
-  @Option(name: [.customShort("o"), .long], help: "The model to write (.onnx, or .h5 for a Keras trunk).")
+  @Option(
+    name: [.customShort("o"), .long], help: "The model to write (.onnx, or .h5 for a Keras trunk).")
   var output: String
 
   @Flag(help: "Accept a head trained on features of another trunk file.")

@@ -60,7 +60,8 @@ func attachWritesKerasH5(_ kind: String) throws {
   let fromONNX = try run(onnx, in: folder)
   #expect(fromKeras != nil && fromKeras!.shape == [747, 2])
   if let fromKeras, let fromONNX {
-    #expect(fromKeras.matches(fromONNX), "\(String(describing: fromKeras.difference(from: fromONNX)))")
+    #expect(
+      fromKeras.matches(fromONNX), "\(String(describing: fromKeras.difference(from: fromONNX)))")
   }
 }
 
@@ -84,7 +85,8 @@ func attachWritesKerasH5(_ kind: String) throws {
   #expect(other.status != 0)
   #expect(other.stderr.contains("another model than '\(copy)'"), "\(other.stderr)")
   #expect(!FileManager.default.fileExists(atPath: output))
-  #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).allSatisfy {
-    !$0.contains("graft-partial")
-  })
+  #expect(
+    try FileManager.default.contentsOfDirectory(atPath: folder.path).allSatisfy {
+      !$0.contains("graft-partial")
+    })
 }

@@ -25,31 +25,41 @@ struct AttachCase: CustomTestStringConvertible, Sendable {
 }
 
 private let attachCases: [AttachCase] = [
-  AttachCase(trunk: "fixtures/demo/trunk.h5", layer: "conv3", pool: .avg,
+  AttachCase(
+    trunk: "fixtures/demo/trunk.h5", layer: "conv3", pool: .avg,
     added: ["GlobalAveragePooling2D"]),
   AttachCase(trunk: "fixtures/demo/trunk.h5", layer: "features", pool: .avg, added: []),
   AttachCase(trunk: "fixtures/demo/trunk.h5", layer: "pool", pool: .none, added: ["Flatten"]),
-  AttachCase(trunk: "fixtures/keras/cnn/k2/model.h5", layer: "relu2", pool: .max,
+  AttachCase(
+    trunk: "fixtures/keras/cnn/k2/model.h5", layer: "relu2", pool: .max,
     added: ["GlobalMaxPooling2D"]),
-  AttachCase(trunk: "fixtures/keras/cnn/k2/model.h5", layer: "relu2", pool: .none,
+  AttachCase(
+    trunk: "fixtures/keras/cnn/k2/model.h5", layer: "relu2", pool: .none,
     added: ["Flatten"]),
-  AttachCase(trunk: "fixtures/keras/cnn/k3/model.h5", layer: "relu2", pool: .none,
+  AttachCase(
+    trunk: "fixtures/keras/cnn/k3/model.h5", layer: "relu2", pool: .none,
     added: ["Flatten"]),
-  AttachCase(trunk: "fixtures/keras/cnn/k3/model.h5", layer: "conv1", pool: .avg,
+  AttachCase(
+    trunk: "fixtures/keras/cnn/k3/model.h5", layer: "conv1", pool: .avg,
     added: ["GlobalAveragePooling2D"]),
   AttachCase(trunk: "fixtures/keras/mlp/k3/model.h5", layer: "fc2", pool: .avg, added: []),
-  AttachCase(trunk: "fixtures/keras/text/k2/model.h5", layer: "conv", pool: .avg,
+  AttachCase(
+    trunk: "fixtures/keras/text/k2/model.h5", layer: "conv", pool: .avg,
     added: ["GlobalAveragePooling1D"]),
-  AttachCase(trunk: "fixtures/keras/text/k3/model.h5", layer: "embed", pool: .max,
+  AttachCase(
+    trunk: "fixtures/keras/text/k3/model.h5", layer: "embed", pool: .max,
     added: ["GlobalMaxPooling1D"]),
   AttachCase(trunk: "fixtures/keras/resnet/k2/model.h5", layer: "gmp", pool: .avg, added: []),
   AttachCase(trunk: "fixtures/keras/resnet/k3/model.h5", layer: "gmp", pool: .avg, added: []),
-  AttachCase(trunk: "fixtures/keras/resnet/k2/model.h5", layer: "block_out", pool: .max,
+  AttachCase(
+    trunk: "fixtures/keras/resnet/k2/model.h5", layer: "block_out", pool: .max,
     added: ["GlobalMaxPooling2D"]),
-  AttachCase(trunk: "fixtures/keras/resnet/k3/model.h5", layer: "shared_conv", pool: .none,
+  AttachCase(
+    trunk: "fixtures/keras/resnet/k3/model.h5", layer: "shared_conv", pool: .none,
     added: ["Flatten"]),
   AttachCase(trunk: "fixtures/keras/nested/k2/model.h5", layer: "pool", pool: .avg, added: []),
-  AttachCase(trunk: "fixtures/keras/nested/k3/model.h5", layer: "mobilenetv2_0.35_32",
+  AttachCase(
+    trunk: "fixtures/keras/nested/k3/model.h5", layer: "mobilenetv2_0.35_32",
     pool: .avg, added: ["GlobalAveragePooling2D"], valueName: "mobilenetv2_0.35_32/out_relu"),
 ]
 
@@ -57,7 +67,8 @@ private let attachCases: [AttachCase] = [
 private func seededHead(inputs: Int, seed: UInt64) -> [KerasDenseLayer] {
   var random = SplitMix64(seed: seed)
   func tensor(_ shape: [Int]) -> Tensor {
-    Tensor((0..<shape.reduce(1, *)).map { _ in Float.random(in: -1...1, using: &random) },
+    Tensor(
+      (0..<shape.reduce(1, *)).map { _ in Float.random(in: -1...1, using: &random) },
       shape: shape)
   }
   return [
@@ -77,14 +88,18 @@ private func applyByHand(_ head: [KerasDenseLayer], to features: Tensor) -> Tens
     for row in 0..<rows {
       for unit in 0..<units {
         var sum = bias[unit]
-        for input in 0..<width { sum += current[row * width + input] * kernel[input * units + unit] }
+        for input in 0..<width {
+          sum += current[row * width + input] * kernel[input * units + unit]
+        }
         next[row * units + unit] = layer.activation == .relu ? max(0, sum) : sum
       }
       if layer.activation == .softmax {
         let slice = next[(row * units)..<(row * units + units)]
         let top = slice.max()!
         let total = slice.map { exp($0 - top) }.reduce(0, +)
-        for unit in 0..<units { next[row * units + unit] = exp(next[row * units + unit] - top) / total }
+        for unit in 0..<units {
+          next[row * units + unit] = exp(next[row * units + unit] - top) / total
+        }
       }
     }
     (current, width) = (next, units)
@@ -162,8 +177,8 @@ func attachedKerasModelComputesTrunkThenHead(_ testCase: AttachCase) throws {
   let features = try trunk.graph.featureTrunk(layers: ["relu2"], pool: .none, channelsLast: true)
   let shape = features.outputs[0].type.shape!.dropFirst().map { $0.value! }
   #expect(shape.count == 3)
-  // An identity first layer exposes the flattened vector itself (softmax-free, no relu below 0
-  // is lost because the features follow a relu).
+  // One Dense layer with an identity kernel and relu passes the vector through unchanged:
+  // relu2's values are already non-negative.
   let width = shape.reduce(1, *)
   let identity = Tensor(
     (0..<width * width).map { Float($0 / width == $0 % width ? 1 : 0) }, shape: [width, width])

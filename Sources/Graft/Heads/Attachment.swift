@@ -96,8 +96,8 @@ private func featureTrunk(of trunk: Model, for description: HeadDescription, hea
 ///   - output: the `.h5` file to write, under a temporary name first.
 ///   - requireSameTrunk: refuse a head trained on features of another model file.
 /// - Throws: `HeadError` when the head was trained on another trunk or takes another number of
-///   features than the layer gives (checked as `attachHead` checks it); `KerasError` when the trunk is not a full-model `.h5` or
-///   the head has a node that is no Dense layer.
+///   features than the layer gives (checked as `attachHead` checks it); `KerasError` when the
+///   trunk is not a full-model `.h5` or the head has a node that is no Dense layer.
 public func attachHeadAsKeras(
   trunk: Model, trunkPath: String, trunkConfig: String? = nil, head: Model, headPath: String,
   output: String, requireSameTrunk: Bool = true

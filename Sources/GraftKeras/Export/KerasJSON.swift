@@ -207,7 +207,8 @@ enum KerasJSON: Equatable, CustomStringConvertible {
           case UInt8(ascii: "f"): units.append(0x0C)
           case UInt8(ascii: "u"):
             guard index + 4 <= bytes.count,
-              let unit = UInt16(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+              let unit = UInt16(
+                String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
             else { throw fault("bad \\u escape") }
             units.append(unit)
             index += 4

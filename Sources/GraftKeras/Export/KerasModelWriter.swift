@@ -103,7 +103,8 @@ struct KerasAttachmentPlan {
     cut = try KerasTrunkCut(config: config, cut: layer)
     let cutConfig = config.layers.first { $0.name == layer }!
     let cutShape = try Self.kerasShape(of: cutConfig, in: model.graph)
-    let raw = try KerasJSON(parsing: try root.stringAttribute("model_config"), source: "model_config")
+    let raw = try KerasJSON(
+      parsing: try root.stringAttribute("model_config"), source: "model_config")
     let rawLayers = raw["config"]?["layers"]?.array ?? raw["config"]?.array ?? []
     let dtype = rawLayers.lazy.filter { $0["class_name"]?.string != "InputLayer" }
       .compactMap { $0["config"]?["dtype"] }.first
