@@ -4,6 +4,10 @@ For each trunk, Graft extracts features (train and test data), trains each head 
 it; then onnx.checker checks the attached model and onnxruntime runs it on the test inputs, and
 its probabilities must equal onnxruntime's run of the head alone on Graft's cached test features
 within 1e-4 · max(1, max |expected|).
+
+For the Keras trunk every head is also attached as a Keras .h5, which tf-keras and Keras 3 each
+load (in a child process, since one process holds one Keras) and run on the test inputs; their
+probabilities must equal the ONNX attached model's in onnxruntime within the same tolerance.
 """
 import argparse
 import os
@@ -33,7 +37,43 @@ def session(path):
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
-def check(graft, name, trunk, extract_arguments, inputs, work):
+KERAS_PREDICT = """
+import os, sys
+import numpy as np
+if sys.argv[1] == "tf-keras":
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    import tf_keras as keras
+else:
+    import keras
+model = keras.models.load_model(sys.argv[2], compile=False)
+np.save(sys.argv[4], np.asarray(model.predict(np.load(sys.argv[3]), verbose=0)))
+"""
+
+
+def keras_predictions(flavour, model, inputs, work):
+    """Runs the Keras model at `model` on `inputs` with tf-keras or Keras 3 in a child Python."""
+    inputs_path = os.path.join(work, "keras_inputs.npy")
+    outputs_path = os.path.join(work, "keras_outputs.npy")
+    np.save(inputs_path, inputs)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    child = subprocess.run(
+        [sys.executable, "-c", KERAS_PREDICT, flavour, model, inputs_path, outputs_path], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if child.returncode:
+        sys.exit(f"{flavour} could not run {model}:\n{child.stdout}")
+    return np.load(outputs_path)
+
+
+def compare(label, actual, expected):
+    """Prints the max difference and returns whether it is within the tolerance."""
+    worst = float(np.abs(actual - expected).max()) if actual.shape == expected.shape else np.inf
+    tolerance = 1e-4 * max(1.0, float(np.abs(expected).max()))
+    ok = worst <= tolerance
+    print(f"{label}  max |difference| = {worst:.2e}  {'ok' if ok else 'FAIL'}")
+    return ok
+
+
+def check(graft, name, trunk, extract_arguments, inputs, work, keras=False):
     """Trains every head on `trunk`'s features and compares the attached models."""
     train, test = os.path.join(work, f"{name}_train.h5"), os.path.join(work, f"{name}_test.h5")
     run(graft, "extract", trunk, *extract_arguments("train"), "-o", train, "--quiet")
@@ -52,12 +92,16 @@ def check(graft, name, trunk, extract_arguments, inputs, work):
         expected = session(head_path).run(None, {"features": features.reshape(len(features), -1)})[0]
         model = session(attached)
         actual = model.run(None, {model.get_inputs()[0].name: inputs})[0]
-        worst = float(np.abs(actual - expected).max())
-        tolerance = 1e-4 * max(1.0, float(np.abs(expected).max()))
-        ok = actual.shape == expected.shape and worst <= tolerance
-        failures += not ok
-        print(f"{name:>8} {head:<8} checker ok  max |attached - head(features)| = {worst:.2e}"
-              f"  {'ok' if ok else 'FAIL'}")
+        failures += not compare(
+            f"{name:>8} {head:<8} checker ok  attached.onnx vs head(features)", actual, expected)
+        if not keras:
+            continue
+        attached_h5 = os.path.join(work, f"{name}_{head}_attached.h5")
+        run(graft, "attach", trunk, head_path, "-o", attached_h5)
+        for flavour in ["tf-keras", "keras3"]:
+            predicted = keras_predictions(flavour, attached_h5, inputs, work)
+            failures += not compare(
+                f"{name:>8} {head:<8} {flavour:<8}  attached.h5 vs attached.onnx", predicted, actual)
     return failures
 
 
@@ -80,7 +124,7 @@ def main():
             graft, "keras", os.path.join(demo, "trunk.h5"),
             lambda split: [os.path.join(demo, f"{split}.npy"), "--labels",
                            os.path.join(demo, f"{split}_labels.npy"), "--layer", "features"],
-            np.load(os.path.join(demo, "test.npy")), work)
+            np.load(os.path.join(demo, "test.npy")), work, keras=True)
     print("all attached models agree" if not failures else f"{failures} FAILED")
     sys.exit(1 if failures else 0)
 
