@@ -110,7 +110,8 @@ public func attachHeadAsKeras(
   _ = try featureTrunk(of: trunk, for: description, headPath: headPath)
   try KerasModelWriter.writeAttached(
     trunk: trunkPath, loaded: trunk, cutAt: description.layer,
-    pooling: FeaturePooling(rawValue: description.pool) ?? .avg, head: dense, to: output)
+    pooling: FeaturePooling(rawValue: description.pool) ?? .avg, head: dense,
+    metadata: head.metadata.filter { $0.key.hasPrefix("graft.") }, to: output)
 }
 
 /// A head graph (`Gemm(transB = 1)` → [`Relu` → `Gemm` …] → `Softmax`) as Keras Dense layers:

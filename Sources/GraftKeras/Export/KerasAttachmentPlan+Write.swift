@@ -3,15 +3,18 @@ import GraftIR
 
 extension KerasAttachmentPlan {
   /// Writes the model to a new file at `path`: root attributes `model_config`,
-  /// `keras_version`, `backend`; `model_weights` with the kept layers' groups copied from the
-  /// trunk, a group per added layer, and `layer_names`.
-  func write(to path: String) throws {
+  /// `keras_version`, `backend` and each of `metadata`; `model_weights` with the kept layers'
+  /// groups copied from the trunk, a group per added layer, and `layer_names`.
+  func write(to path: String, metadata: [String: String]) throws {
     let file = try HDF5File(creating: path, overwrite: true)
     let source = trunk.root
     let trunkWeights = try source.group("model_weights")
     try file.root.setAttribute("model_config", modelConfig.description)
     for name in ["keras_version", "backend"] where try source.hasAttribute(name) {
       try file.root.setAttribute(name, try source.stringAttribute(name))
+    }
+    for (name, value) in metadata.sorted(by: { $0.key < $1.key }) {
+      try file.root.setAttribute(name, value)
     }
     let weights = try file.root.createGroup("model_weights")
     let variableLength = try Self.usesVariableLengthStrings(trunkWeights)

@@ -19,7 +19,8 @@ public enum KerasModelWriter {
   /// The kept layers' weight groups are copied from the trunk byte for byte; the Dense weights
   /// are written as that Keras version names them (`dense/kernel:0` for Keras 2; `dense/kernel`,
   /// under the model's name in a Sequential model, for Keras 3). The root attributes are the
-  /// trunk's, without `training_config` (the result is not compiled). The file is written under
+  /// trunk's, without `training_config` (the result is not compiled), plus `metadata` as string
+  /// attributes (`KerasImporter` reads back those named `graft.…`). The file is written under
   /// a temporary name beside `output` and renamed into place, so a failure leaves nothing.
   ///
   /// - Parameters:
@@ -27,40 +28,22 @@ public enum KerasModelWriter {
   ///   - loaded: the trunk as `KerasImporter.load` reads it, when the caller has it already.
   ///   - layer: the name of a top-level layer of the trunk.
   ///   - head: the Dense layers, the first taking the pooled layer's width.
+  ///   - metadata: root attributes to add, such as the head's description.
   ///   - output: the `.h5` file to write (replaced if it exists).
   /// - Throws: `KerasError.file` naming the trunk and the layer at fault: a weights-only file or
   ///   `.keras` archive, a missing layer or one inside a nested model, a width the head does not
   ///   take; `HDF5Error` when a file cannot be read or written.
   public static func writeAttached(
     trunk: String, loaded: Model? = nil, cutAt layer: String, pooling: FeaturePooling,
-    head: [KerasDenseLayer], to output: String
+    head: [KerasDenseLayer], metadata: [String: String] = [:], to output: String
   ) throws {
     do {
       let plan = try KerasAttachmentPlan(
         trunk: trunk, loaded: loaded, cut: layer, pooling: pooling, head: head)
-      try writeAtomically(to: output) { try plan.write(to: $0) }
+      try writeAtomically(to: output) { try plan.write(to: $0, metadata: metadata) }
     } catch let error as KerasError {
       if case .file = error { throw error }
       throw KerasError.file(path: trunk, error)
-    }
-  }
-
-  /// Runs `write` on a temporary path beside `output`, then renames it to `output`; removes the
-  /// temporary file when `write` or the rename fails.
-  static func writeAtomically(to output: String, _ write: (String) throws -> Void) throws {
-    let url = URL(fileURLWithPath: output)
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).graft-partial").path
-    do {
-      try write(temporary)
-      guard rename(temporary, output) == 0 else {
-        throw CocoaError(
-          .fileWriteUnknown,
-          userInfo: [NSLocalizedDescriptionKey: "cannot rename '\(temporary)' to '\(output)'"])
-      }
-    } catch {
-      try? FileManager.default.removeItem(atPath: temporary)
-      throw error
     }
   }
 }

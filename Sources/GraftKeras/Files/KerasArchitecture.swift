@@ -11,6 +11,9 @@ struct KerasArchitecture {
   var trainingConfig: String?
   /// Whether the config is in Keras 3's serialization (which records no version).
   var writtenByKeras3 = false
+  /// Root string attributes named `graft.…` (a head's description in a model that
+  /// `graft attach` wrote), by name.
+  var graftMetadata: [String: String] = [:]
 
   /// Parses a `{"class_name": …, "config": …}` document (`model_config`, `model.to_json()`,
   /// `config.json`); a `keras_version` or `backend` member at its top is kept.
@@ -35,6 +38,9 @@ struct KerasArchitecture {
     kerasVersion = try Self.optionalString(root, "keras_version") ?? kerasVersion
     backend = try Self.optionalString(root, "backend") ?? backend
     trainingConfig = try Self.optionalString(root, "training_config")
+    for name in try root.attributeNames() where name.hasPrefix("graft.") {
+      graftMetadata[name] = try? root.stringAttribute(name)
+    }
   }
 
   /// The architecture given with `--config`: a JSON file, or a full-model `.h5` / `.hdf5`.

@@ -138,7 +138,8 @@ public enum KerasImporter {
       throw error
     }
     guard problems.isEmpty else { throw KerasError.weightMismatch(problems) }
-    var metadata = ["keras_file": kind]
+    var metadata = architecture.graftMetadata
+    metadata["keras_file"] = kind
     metadata["keras_version"] = architecture.kerasVersion
     metadata["backend"] = architecture.backend
     metadata["training_config"] = architecture.trainingConfig

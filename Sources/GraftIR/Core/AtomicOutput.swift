@@ -5,6 +5,11 @@ public struct OutputError: Error, CustomStringConvertible {
   public var path: String
   public var reason: String
   public var description: String { "cannot write '\(path)': \(reason)" }
+
+  public init(path: String, reason: String) {
+    self.path = path
+    self.reason = reason
+  }
 }
 
 /// Writes `path` by letting `body` fill the temporary file `path.partial` (whose path it is
