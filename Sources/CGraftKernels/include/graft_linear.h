@@ -13,14 +13,15 @@
 /// (gradient) straight from the caller's matrix. That is what BLAS cannot do: `sgemm` packs all
 /// of X again on every call, which costs a third of the time at these shapes.
 ///
-/// Sums run over the depth (columns for scores, rows for the gradient) in chunks of
-/// GRAFT_LINEAR_DEPTH_CHUNK, ascending within a chunk, each chunk's sum added to the output in
-/// chunk order. Every output element is computed the same way whichever range of rows (scores)
-/// or columns (gradient) a call covers, so splitting those ranges between threads does not
-/// change a bit, provided every range but the last starts and ends on a multiple of
-/// GRAFT_LINEAR_ROW_PANEL rows (scores) or GRAFT_LINEAR_COLUMN_PANEL columns (gradient).
+/// Sums run over the depth (columns for scores, rows for the gradient) in fixed chunks
+/// (GRAFT_LINEAR_DEPTH_CHUNK rows for the gradient), ascending within a chunk, each chunk's sum
+/// added to the output in chunk order. Every output element is computed the same way whichever
+/// range of rows (scores) or columns (gradient) a call covers, so splitting those ranges between
+/// threads does not change a bit, provided every range but the last starts and ends on a
+/// multiple of GRAFT_LINEAR_ROW_PANEL rows (scores) or GRAFT_LINEAR_COLUMN_PANEL columns
+/// (gradient).
 
-/// The depth of one chunk of the sums.
+/// The rows of one chunk of the gradient's sums.
 #define GRAFT_LINEAR_DEPTH_CHUNK 256
 /// Rows of Z one micro-kernel computes.
 #define GRAFT_LINEAR_ROW_PANEL 6
