@@ -1,3 +1,4 @@
+internal import CGraftKernels
 import GraftRuntime
 
 /// A loss on one row's class scores: its value, and its derivative with respect to each score.
@@ -16,9 +17,12 @@ protocol RowLoss: Sendable {
 /// The intercept is penalised only when `penalizeIntercept` (LinearSVC's intercept_scaling 1).
 ///
 /// Parameters are `[W row-major [classes][columns], b [classes]]` in double; products run in
-/// float32 through BLAS: scores over fixed row blocks, `∂f/∂W = Gᵀ·X` over fixed column blocks
-/// (each a single call over all rows), per-block sums added in block order, so the value and
-/// gradient are the same bits for any thread count.
+/// float32 through CGraftKernels' `graft_linear_scores` (`X·Wᵀ`, rows split between threads)
+/// and `graft_linear_gradient` (`∂f/∂W = Gᵀ·X`, columns split between threads), which read X
+/// where it lies instead of packing it again on every product as BLAS does. Each element of
+/// either product is the same bits however its rows or columns are split, and the per-block
+/// sums of the loss are added in block order, so the value and gradient are the same bits for
+/// any thread count.
 ///
 /// Along a line `x + α·d` the scores are `X·Wᵀ + α·X·Dᵀ + b + α·d_b`: one product `X·Dᵀ` per
 /// line, after which each step the line search tries costs no product, and the gradient's
@@ -36,6 +40,12 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
   private let inverseSum: Double
   private let pool: ThreadPool
   private let rowBlocks: [Range<Int>]
+  /// Rows of the scores product: whole row panels, as `graft_linear_scores` needs to give the
+  /// same bits however they are split.
+  private let productRowBlocks: [Range<Int>]
+  /// Rows of `packedDerivative`, one depth chunk each.
+  private let depthBlocks: [Range<Int>]
+  /// Columns of the gradient product: whole column panels.
   private let columnBlocks: [Range<Int>]
   /// `X·Wᵀ` at the current point, without the bias.
   private let baseScores: SharedBuffer<Float>
@@ -43,8 +53,10 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
   private let directionScores: SharedBuffer<Float>
   /// `∂f/∂scores` at the last step evaluated (weighted, scaled by `1/Σs`).
   private let derivative: SharedBuffer<Float>
-  /// The float32 operand of the row products (`W` or `D`).
-  private let operand: SharedBuffer<Float>
+  /// The float32 operand of the row products (`W` or `D`), packed for `graft_linear_scores`.
+  private let packedOperand: SharedBuffer<Float>
+  /// `derivative` packed for `graft_linear_gradient`.
+  private let packedDerivative: SharedBuffer<Float>
   private let gradient: SharedBuffer<Float>
   private let blockLoss: SharedBuffer<Double>
   private let blockBias: SharedBuffer<Double>
@@ -71,16 +83,20 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
     inverseSum = 1 / rowWeights.reduce(0, +)
     pool = ThreadPool(threads: max(options.threads, 1))
     rowBlocks = Blocks.ranges(rows, size: Blocks.rows)
-    columnBlocks = Blocks.ranges(columns, size: Blocks.columns)
+    productRowBlocks = Blocks.ranges(rows, size: 42 * Int(GRAFT_LINEAR_ROW_PANEL))
+    depthBlocks = Blocks.ranges(rows, size: Int(GRAFT_LINEAR_DEPTH_CHUNK))
+    columnBlocks = Blocks.ranges(columns, size: 4 * Int(GRAFT_LINEAR_COLUMN_PANEL))
     baseScores = SharedBuffer(repeating: 0, count: rows * classes)
     directionScores = SharedBuffer(repeating: 0, count: rows * classes)
     derivative = SharedBuffer(repeating: 0, count: rows * classes)
-    operand = SharedBuffer(repeating: 0, count: classes * columns)
+    packedOperand = SharedBuffer(
+      repeating: 0, count: graft_linear_packed_weights_count(classes, columns))
+    packedDerivative = SharedBuffer(
+      repeating: 0, count: graft_linear_packed_derivative_count(rows, classes))
     gradient = SharedBuffer(repeating: 0, count: classes * columns)
     blockLoss = SharedBuffer(repeating: 0, count: rowBlocks.count)
     blockBias = SharedBuffer(repeating: 0, count: rowBlocks.count * classes)
     blockSlope = SharedBuffer(repeating: 0, count: rowBlocks.count)
-    BLAS.useCallingThreadOnly()
   }
 
   /// A bound on the relative error of `evaluate`'s value: scores are float32 products (a few
@@ -156,17 +172,16 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
     return sum
   }
 
-  /// `output = X·Wᵀ` for the weight part `W` of `parameters`, over fixed row blocks.
+  /// `output = X·Wᵀ` for the weight part `W` of `parameters`, each thread over a range of rows.
   private func rowProduct(of parameters: [Double], into output: SharedBuffer<Float>) {
-    for index in 0..<(classes * columns) { operand[index] = Float(parameters[index]) }
-    let (classes, columns) = (self.classes, self.columns)
-    pool.parallelFor(rowBlocks.count) { chunk in
-      for block in chunk {
-        let span = self.rowBlocks[block]
-        BLAS.sgemm(
-          m: span.count, n: classes, k: columns, a: self.features.base + span.lowerBound * columns,
-          b: self.operand.base, transposeB: true, c: output.base + span.lowerBound * classes)
-      }
+    let (classes, columns, blocks) = (self.classes, self.columns, productRowBlocks)
+    graft_linear_pack_weights(parameters, classes, columns, packedOperand.base)
+    pool.parallelFor(blocks.count) { chunk in
+      let first = blocks[chunk.lowerBound].lowerBound
+      let count = blocks[chunk.upperBound - 1].upperBound - first
+      graft_linear_scores(
+        count, classes, columns, self.features.base + first * columns, columns,
+        self.packedOperand.base, output.base + first * classes, classes)
     }
   }
 
@@ -195,17 +210,22 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
     for k in 0..<classes { blockBias[block * classes + k] = biasSum[k] }
   }
 
-  /// `∇f` at the current point, from `derivative` at it: `Gᵀ·X` over fixed column blocks.
+  /// `∇f` at the current point, from `derivative` at it: `Gᵀ·X`, each thread over a range of
+  /// columns.
   private func writeGradient(_ grad: inout [Double]) {
-    let (classes, columns) = (self.classes, self.columns)
-    pool.parallelFor(columnBlocks.count) { chunk in
-      for block in chunk {
-        let span = self.columnBlocks[block]
-        BLAS.sgemm(
-          m: classes, n: span.count, k: self.rows, a: self.derivative.base, lda: classes,
-          transposeA: true, b: self.features.base + span.lowerBound, ldb: columns,
-          c: self.gradient.base + span.lowerBound, ldc: columns)
-      }
+    let (rows, classes, columns) = (self.rows, self.classes, self.columns)
+    let (depth, blocks) = (depthBlocks, columnBlocks)
+    pool.parallelFor(depth.count) { chunk in
+      graft_linear_pack_derivative(
+        self.derivative.base, rows, classes, depth[chunk.lowerBound].lowerBound,
+        depth[chunk.upperBound - 1].upperBound, self.packedDerivative.base)
+    }
+    pool.parallelFor(blocks.count) { chunk in
+      let first = blocks[chunk.lowerBound].lowerBound
+      let count = blocks[chunk.upperBound - 1].upperBound - first
+      graft_linear_gradient(
+        classes, rows, count, self.packedDerivative.base, self.features.base + first, columns,
+        self.gradient.base + first, columns)
     }
     var biasGradient = [Double](repeating: 0, count: classes)
     for block in 0..<rowBlocks.count {

@@ -4,3 +4,4 @@
 #include "graft_depthwise.h"
 #include "graft_gemm.h"
 #include "graft_kernels.h"
+#include "graft_linear.h"
