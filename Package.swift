@@ -49,7 +49,7 @@ let package = Package(
         "GraftIR", "GraftHDF5", "CTurboJPEG", "CGraftImage", "CCrypto",
         .product(name: "CSV", package: "CSV.swift"),
       ]),
-    .target(name: "GraftHeads", dependencies: ["GraftIR", "GraftRuntime"]),
+    .target(name: "GraftHeads", dependencies: ["CGraftKernels", "GraftIR", "GraftRuntime"]),
     .target(
       name: "Graft",
       dependencies: [

@@ -47,4 +47,33 @@ public protocol HeadTrainer: Sendable {
     -> HeadFit
   /// Whether the scores must be calibrated (a fitted softmax temperature) to be probabilities.
   var needsCalibration: Bool { get }
+  /// The fits of one training set over a grid of `c`, which may keep what the fits of one set
+  /// share (see `HeadFitSession`).
+  func session(for data: TrainingSet, options: HeadFitOptions) -> any HeadFitSession
+}
+
+/// Fits of one training set for one value of `c` after another, as `HeadTraining` runs a fold's
+/// grid.
+public protocol HeadFitSession {
+  /// Fits for `c`, from `warmStart` when given (the previous fit of this session, or a fit of
+  /// other data).
+  func fit(c: Double, warmStart: HeadFit?) throws -> HeadFit
+}
+
+extension HeadTrainer {
+  /// A session that fits each `c` afresh with `fit`.
+  public func session(for data: TrainingSet, options: HeadFitOptions) -> any HeadFitSession {
+    IndependentFits(trainer: self, data: data, options: options)
+  }
+}
+
+/// Fits that share nothing: each one is `trainer.fit`.
+private struct IndependentFits<Trainer: HeadTrainer>: HeadFitSession {
+  let trainer: Trainer
+  let data: TrainingSet
+  let options: HeadFitOptions
+
+  func fit(c: Double, warmStart: HeadFit?) throws -> HeadFit {
+    try trainer.fit(data, c: c, options: options, warmStart: warmStart)
+  }
 }

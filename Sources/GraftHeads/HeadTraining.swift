@@ -48,8 +48,9 @@ public enum HeadTraining {
       // at the C before them.
       var previous = lastFoldFits.first
       lastFoldFits = []
+      let session = trainer.session(for: training, options: fitOptions)
       for (index, c) in grid.enumerated() {
-        let fit = try trainer.fit(training, c: c, options: fitOptions, warmStart: previous)
+        let fit = try session.fit(c: c, warmStart: previous)
         fits.append(.init(c: c, fold: fold, iterations: fit.iterations, converged: fit.converged))
         let scores = fit.scores(test, threads: options.threads)
         accuracies[index].append(accuracy(scores: scores, labels: test.labels, classes: classes))

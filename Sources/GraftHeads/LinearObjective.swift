@@ -31,7 +31,8 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
   let rows: Int
   let columns: Int
   let classes: Int
-  let c: Double
+  /// Set between fits of a grid; the products at the current point do not depend on it.
+  var c: Double
   let penalizeIntercept: Bool
   let loss: Loss
   private let features: SharedBuffer<Float>
@@ -108,13 +109,17 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
   /// The penalty's weight, `1/(C·Σs)`.
   private var penalty: Double { inverseSum / c }
 
+  /// Evaluates at `x`; at the current point (a fit continuing where the last one ended, for
+  /// another C) the scores and the data part of the gradient held for it are used as they are.
   func evaluate(_ x: [Double], gradient grad: inout [Double]) -> Double {
+    let atCurrentPoint = x == point
     point = x
     direction = [Double](repeating: 0, count: x.count)
     directionScores.base.update(repeating: 0, count: rows * classes)
-    rowProduct(of: x, into: baseScores)
+    if !atCurrentPoint { rowProduct(of: x, into: baseScores) }
     penaltyTerms = (squares(x, x), 0, 0)
     let value = valueAndSlope(at: 0).value
+    if !atCurrentPoint { multiplyDerivative() }
     writeGradient(&grad)
     return value
   }
@@ -161,6 +166,7 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
       }
     }
     axpy(step, direction, &point)
+    multiplyDerivative()
     writeGradient(&grad)
   }
 
@@ -210,9 +216,9 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
     for k in 0..<classes { blockBias[block * classes + k] = biasSum[k] }
   }
 
-  /// `∇f` at the current point, from `derivative` at it: `Gᵀ·X`, each thread over a range of
-  /// columns.
-  private func writeGradient(_ grad: inout [Double]) {
+  /// `gradient = Gᵀ·X` for `G = derivative` (at the current point), each thread over a range
+  /// of columns: the data part of `∇f` there.
+  private func multiplyDerivative() {
     let (rows, classes, columns) = (self.rows, self.classes, self.columns)
     let (depth, blocks) = (depthBlocks, columnBlocks)
     pool.parallelFor(depth.count) { chunk in
@@ -227,6 +233,11 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
         classes, rows, count, self.packedDerivative.base, self.features.base + first, columns,
         self.gradient.base + first, columns)
     }
+  }
+
+  /// `∇f` at the current point: `gradient` plus the penalty's, and the bias's from the
+  /// per-block sums of the last `valueAndSlope` (at the current point).
+  private func writeGradient(_ grad: inout [Double]) {
     var biasGradient = [Double](repeating: 0, count: classes)
     for block in 0..<rowBlocks.count {
       for k in 0..<classes { biasGradient[k] += blockBias[block * classes + k] }
@@ -256,18 +267,36 @@ final class LinearObjective<Loss: RowLoss>: LineObjective, @unchecked Sendable {
   }
 }
 
-/// Minimises the `LinearObjective` of `loss` with `LBFGS`, from `warmStart` or zeros.
-func fitLinearHead(
-  _ data: TrainingSet, c: Double, options: HeadFitOptions, warmStart: HeadFit?,
-  loss: some RowLoss, penalizeIntercept: Bool
-) -> HeadFit {
-  let objective = LinearObjective(
-    data: data, c: c, options: options, loss: loss, penalizeIntercept: penalizeIntercept)
-  let solver = LBFGS(
-    maxIterations: options.maxIterations, tolerance: options.tolerance,
-    relativeNoise: objective.relativeNoise)
-  let result = solver.minimize(from: objective.parameters(of: warmStart), objective)
-  return HeadFit(
-    layers: [objective.layer(result.x)], converged: result.converged,
-    iterations: result.iterations)
+/// The fits of one training set over a grid of C, sharing one `LinearObjective` (its copy of
+/// the features and its buffers), each minimised with `LBFGS` from `warmStart` or zeros. A fit
+/// warm-started from the session's previous fit starts at that fit's exact parameters, where
+/// the objective already holds `X·Wᵀ` and the data part of the gradient: it begins without a
+/// product.
+final class LinearFitSession<Loss: RowLoss>: HeadFitSession {
+  private let objective: LinearObjective<Loss>
+  private let options: HeadFitOptions
+  /// The previous fit and its parameters in double.
+  private var previous: (fit: HeadFit, parameters: [Double])?
+
+  init(data: TrainingSet, options: HeadFitOptions, loss: Loss, penalizeIntercept: Bool) {
+    objective = LinearObjective(
+      data: data, c: 1, options: options, loss: loss, penalizeIntercept: penalizeIntercept)
+    self.options = options
+  }
+
+  func fit(c: Double, warmStart: HeadFit?) -> HeadFit {
+    objective.c = c
+    let start =
+      previous.flatMap { $0.fit.layers == warmStart?.layers ? $0.parameters : nil }
+      ?? objective.parameters(of: warmStart)
+    let solver = LBFGS(
+      maxIterations: options.maxIterations, tolerance: options.tolerance,
+      relativeNoise: objective.relativeNoise)
+    let result = solver.minimize(from: start, objective)
+    let fit = HeadFit(
+      layers: [objective.layer(result.x)], converged: result.converged,
+      iterations: result.iterations)
+    previous = (fit, result.x)
+    return fit
+  }
 }

@@ -19,9 +19,11 @@ public struct LinearSVM: HeadTrainer {
   public func fit(_ data: TrainingSet, c: Double, options: HeadFitOptions, warmStart: HeadFit?)
     throws -> HeadFit
   {
-    fitLinearHead(
-      data, c: c, options: options, warmStart: warmStart, loss: SquaredHinge(),
-      penalizeIntercept: true)
+    try session(for: data, options: options).fit(c: c, warmStart: warmStart)
+  }
+
+  public func session(for data: TrainingSet, options: HeadFitOptions) -> any HeadFitSession {
+    LinearFitSession(data: data, options: options, loss: SquaredHinge(), penalizeIntercept: true)
   }
 }
 

@@ -15,9 +15,11 @@ public struct LogisticRegression: HeadTrainer {
   public func fit(_ data: TrainingSet, c: Double, options: HeadFitOptions, warmStart: HeadFit?)
     throws -> HeadFit
   {
-    fitLinearHead(
-      data, c: c, options: options, warmStart: warmStart, loss: CrossEntropy(),
-      penalizeIntercept: false)
+    try session(for: data, options: options).fit(c: c, warmStart: warmStart)
+  }
+
+  public func session(for data: TrainingSet, options: HeadFitOptions) -> any HeadFitSession {
+    LinearFitSession(data: data, options: options, loss: CrossEntropy(), penalizeIntercept: false)
   }
 }
 

@@ -14,22 +14,34 @@ public struct Standardizer: Sendable, Equatable {
   }
 
   /// Fits the mean and scale of every column of `data`.
+  ///
+  /// Each column's sums run over the rows in order; the loops over buffers (not arrays) let
+  /// the compiler vectorise across columns without changing any column's order.
   public init(fitting data: TrainingSet) {
-    let n = Double(data.rows)
-    var sums = [Double](repeating: 0, count: data.columns)
-    for row in 0..<data.rows {
-      for column in 0..<data.columns {
-        sums[column] += Double(data.features[row * data.columns + column])
+    let (n, rows, columns) = (Double(data.rows), data.rows, data.columns)
+    var sums = [Double](repeating: 0, count: columns)
+    var squares = [Double](repeating: 0, count: columns)
+    data.features.withUnsafeBufferPointer { features in
+      sums.withUnsafeMutableBufferPointer { sums in
+        for row in 0..<rows {
+          let values = features.baseAddress! + row * columns
+          for column in 0..<columns { sums[column] += Double(values[column]) }
+        }
+      }
+      let means = sums.map { $0 / max(n, 1) }
+      means.withUnsafeBufferPointer { means in
+        squares.withUnsafeMutableBufferPointer { squares in
+          for row in 0..<rows {
+            let values = features.baseAddress! + row * columns
+            for column in 0..<columns {
+              let centred = Double(values[column]) - means[column]
+              squares[column] += centred * centred
+            }
+          }
+        }
       }
     }
     let means = sums.map { $0 / max(n, 1) }
-    var squares = [Double](repeating: 0, count: data.columns)
-    for row in 0..<data.rows {
-      for column in 0..<data.columns {
-        let centred = Double(data.features[row * data.columns + column]) - means[column]
-        squares[column] += centred * centred
-      }
-    }
     let epsilon = Double.ulpOfOne
     let scales = zip(squares, means).map { square, mean -> Double in
       let variance = square / max(n, 1)
@@ -50,11 +62,17 @@ public struct Standardizer: Sendable, Equatable {
   public func apply(to data: TrainingSet) -> TrainingSet {
     precondition(data.columns == mean.count, "standardizer fitted on another width")
     var features = data.features
-    let columns = data.columns
-    for row in 0..<data.rows {
-      for column in 0..<columns {
-        let index = row * columns + column
-        features[index] = (features[index] - mean[column]) / scale[column]
+    let (rows, columns) = (data.rows, data.columns)
+    features.withUnsafeMutableBufferPointer { features in
+      mean.withUnsafeBufferPointer { mean in
+        scale.withUnsafeBufferPointer { scale in
+          for row in 0..<rows {
+            let values = features.baseAddress! + row * columns
+            for column in 0..<columns {
+              values[column] = (values[column] - mean[column]) / scale[column]
+            }
+          }
+        }
       }
     }
     return TrainingSet(

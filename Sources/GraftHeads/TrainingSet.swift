@@ -21,10 +21,14 @@ public struct TrainingSet: Sendable {
 
   /// The rows at `indices`, in that order.
   public func subset(_ indices: [Int]) -> TrainingSet {
-    var selected = [Float](repeating: 0, count: indices.count * columns)
-    for (row, index) in indices.enumerated() {
-      for column in 0..<columns {
-        selected[row * columns + column] = features[index * columns + column]
+    let columns = columns
+    let selected = features.withUnsafeBufferPointer { features in
+      [Float](unsafeUninitializedCapacity: indices.count * columns) { selected, count in
+        for (row, index) in indices.enumerated() {
+          (selected.baseAddress! + row * columns).initialize(
+            from: features.baseAddress! + index * columns, count: columns)
+        }
+        count = indices.count * columns
       }
     }
     return TrainingSet(

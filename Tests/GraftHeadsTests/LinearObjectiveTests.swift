@@ -106,3 +106,26 @@ private func objective(_ data: TrainingSet, c: Double, threads: Int) -> LinearOb
   }
   #expect(results[0] == results[1] && results[0] == results[2])
 }
+
+/// Evaluating again at the current point for another C (a grid's next fit, warm-started)
+/// reuses the scores and the data part of the gradient held for it: the result is the
+/// formula's at that point for the new C, to float32 accuracy.
+@Test func evaluatingAtTheCurrentPointForAnotherCMatchesTheFormula() {
+  let data = edgySet()
+  let f = objective(data, c: 0.5, threads: 2)
+  var gradient = [Double](repeating: 0, count: f.parameterCount)
+  var point = randomParameters(f.parameterCount, seed: 5)
+  _ = f.evaluate(point, gradient: &gradient)
+  let direction = randomParameters(f.parameterCount, seed: 6)
+  f.beginLine(direction: direction)
+  _ = f.valueAndSlope(at: 1.3)  // a trial step the line search rejects
+  f.accept(step: 0.4, gradient: &gradient)
+  axpy(0.4, direction, &point)
+  f.c = 3
+  let value = f.evaluate(point, gradient: &gradient)
+  let (expected, expectedGradient) = reference(data, point, c: 3)
+  #expect(abs(value - expected) <= 1e-5 * abs(expected))
+  let scale = expectedGradient.map(abs).max()!
+  let error = zip(gradient, expectedGradient).map { abs($0 - $1) }.max()!
+  #expect(error <= 1e-5 * scale, "largest gradient error \(error) of \(scale)")
+}
