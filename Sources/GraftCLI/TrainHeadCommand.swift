@@ -93,43 +93,25 @@ struct TrainHeadCommand: ParsableCommand {
         hiddenLayers: hiddenLayers)
       options.standardize = standardize
       if let threads { options.threads = threads }
-      let columns = try labelColumns()
-      guard columns.count > 1 else {
-        options.labels = columns.first
-        let summary = try trainHead(options)
-        if json {
-          try printJSON(summary)
-        } else {
-          print(Self.text(summary))
+      options.labels = labels
+      let summaries: [HeadTrainingSummary]
+      switch labels {
+      case "all": summaries = try trainHeads(options, columns: nil)
+      case let list? where list.contains(","):
+        let columns = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        summaries = try trainHeads(options, columns: columns)
+      default: summaries = [try trainHead(options)]
+      }
+      if json {
+        try summaries.count == 1 ? printJSON(summaries[0]) : printJSON(summaries)
+      } else if summaries.count == 1 {
+        print(Self.text(summaries[0]))
+      } else {
+        for summary in summaries {
+          print("label column '\(summary.labels)':\n\(Self.text(summary))\n")
         }
-        return
       }
-      var summaries: [HeadTrainingSummary] = []
-      for column in columns {
-        options.labels = column
-        options.output = output.replacingOccurrences(of: "{label}", with: column)
-        let summary = try trainHead(options)
-        if !json { print("label column '\(column)':\n\(Self.text(summary))\n") }
-        summaries.append(summary)
-      }
-      if json { try printJSON(summaries) }
     }
-  }
-
-  /// The label columns `--labels` names (nil: the cache's only one, as `[]`), checking that
-  /// several have an OUT with `{label}`.
-  private func labelColumns() throws -> [String] {
-    guard let labels else { return [] }
-    let columns =
-      labels == "all"
-      ? try FeatureCache(contentsOf: features).labelColumns.map(\.name)
-      : labels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    if columns.count > 1, !output.contains("{label}") {
-      throw ValidationError(
-        "--labels \(labels) trains \(columns.count) heads; put {label} in -o to name each file "
-          + "(e.g. -o head-{label}.onnx)")
-    }
-    return columns
   }
 
   /// The summary as printed: per-C fold scores, the choice, accuracies and convergence.

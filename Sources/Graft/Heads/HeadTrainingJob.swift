@@ -126,6 +126,8 @@ public enum HeadDataError: Error, CustomStringConvertible {
   case badSplit(Double)
   case tooFewRows(path: String, className: String, rows: Int, folds: Int)
   case nonFinite(path: String, row: Int, id: String)
+  /// Several label columns to train, one output file without `{label}`.
+  case outputPerColumn(columns: [String])
 
   public var description: String {
     switch self {
@@ -139,67 +141,13 @@ public enum HeadDataError: Error, CustomStringConvertible {
     case .badSplit(let fraction): "--val-split \(fraction) must be between 0 and 1"
     case .nonFinite(let path, let row, let id):
       "'\(path)' row \(row) ('\(id)') has a feature that is NaN or infinite"
+    case .outputPerColumn(let columns):
+      "\(columns.count) label columns to train (\(columns.map { "'\($0)'" }.joined(separator: ", "))); "
+        + "put {label} in -o to name each file (e.g. -o head-{label}.onnx)"
     case .tooFewRows(let path, let name, let rows, let folds):
       "'\(path)': class '\(name)' has \(rows) training row\(rows == 1 ? "" : "s"), fewer than the "
         + "\(folds) cross-validation folds (--cv); lower --cv or add rows"
     }
-  }
-}
-
-/// The labelled rows of one layer and label column of a cache, as a training set.
-struct LabelledFeatures {
-  var data: TrainingSet
-  var layer: String
-  var column: LabelColumn
-  /// The cache's rows left out for having no label in the column.
-  var unlabelledRows: Int
-
-  /// Reads them from `cache`.
-  ///
-  /// - Parameters:
-  ///   - layer: the cached layer; the only one when nil.
-  ///   - column: the label column; the only one when nil.
-  ///   - classNames: the classes of the training set; the column's own when nil, otherwise
-  ///     each row's class name is looked up in them.
-  /// - Throws: `HeadDataError` for a cache without labels or of several layers with none
-  ///   chosen, a class not in `classNames`, or a feature that is not finite;
-  ///   `LabelColumnError` for a label column that cannot be chosen.
-  init(
-    _ cache: FeatureCache, layer requested: String?, column name: String?,
-    classNames: [String]? = nil
-  ) throws {
-    guard !cache.labelColumns.isEmpty else { throw HeadDataError.noLabels(path: cache.path) }
-    column = try cache.labelColumns.column(named: name, in: cache.path)
-    guard
-      let layer = requested
-        ?? (cache.provenance.layers.count == 1 ? cache.provenance.layers[0] : nil)
-    else { throw HeadDataError.whichLayer(path: cache.path, layers: cache.provenance.layers) }
-    self.layer = layer
-    let features = try cache.features(layer, rows: 0..<cache.rows)
-    let values = features.elements(as: Float.self)
-    if let bad = values.firstIndex(where: { !$0.isFinite }) {
-      let row = bad / max(1, values.count / max(cache.rows, 1))
-      throw HeadDataError.nonFinite(
-        path: cache.path, row: row, id: try cache.ids(rows: row..<(row + 1)).first ?? "")
-    }
-    let names = column.classes
-    let index = Dictionary(
-      uniqueKeysWithValues: (classNames ?? names).enumerated().map { ($1, $0) })
-    let labels = try cache.labels(column.name, rows: 0..<cache.rows)
-    let labelled = labels.indices.filter { labels[$0] != LabelColumn.missing }
-    let mapped = try labelled.map { row in
-      guard let position = index[names[Int(labels[row])]] else {
-        throw HeadDataError.unknownClass(path: cache.path, name: names[Int(labels[row])])
-      }
-      return Int32(position)
-    }
-    let width = cache.rows == 0 ? 0 : features.count / cache.rows
-    data = TrainingSet(
-      features: labelled.count == cache.rows
-        ? values : labelled.flatMap { values[($0 * width)..<(($0 + 1) * width)] },
-      rows: labelled.count, columns: width, labels: mapped,
-      classCount: (classNames ?? names).count)
-    unlabelledRows = cache.rows - labelled.count
   }
 }
 
@@ -231,13 +179,12 @@ public func evaluateHead(
   let head = try loadModel(headPath)
   let description = try HeadDescription(of: head, path: headPath)
   let cache = try FeatureCache(contentsOf: featuresPath)
-  let features = try LabelledFeatures(
-    cache, layer: description.layer,
+  let features = try CachedLayerFeatures(cache, layer: description.layer).labelled(
     column: labels ?? cache.labelColumnName(preferring: description.labelColumn),
     classNames: description.labelNames)
   guard features.data.columns == description.featureCount else {
     throw HeadError.widthMismatch(
-      head: headPath, expected: description.featureCount, layer: features.layer,
+      head: headPath, expected: description.featureCount, layer: description.layer,
       actual: "\(features.data.columns)")
   }
   return try evaluate(
@@ -266,57 +213,100 @@ func argmaxRows(_ values: [Float], classes: Int) -> [Int32] {
 /// refit on all training rows), reports it on the validation rows if any, and writes it as an
 /// ONNX model with its description and training report in the metadata.
 public func trainHead(_ options: HeadTrainingOptions) throws -> HeadTrainingSummary {
+  try HeadTrainingInputs(options).train(column: options.labels, output: options.output)
+}
+
+/// Trains one head per label column of the cache (`columns`, or every one when nil), as
+/// `trainHead` does, reading the features once; each head is written to `options.output` with
+/// `{label}` replaced by its column's name.
+///
+/// - Throws: `HeadDataError.outputPerColumn` when several columns would share one output, and
+///   what `trainHead` throws.
+public func trainHeads(_ options: HeadTrainingOptions, columns: [String]?) throws
+  -> [HeadTrainingSummary]
+{
   let cache = try FeatureCache(contentsOf: options.features)
-  let features = try LabelledFeatures(cache, layer: options.layer, column: options.labels)
-  let (all, layer, classNames) = (features.data, features.layer, features.column.classes)
-  var training = all
-  var validation: TrainingSet?
-  if let path = options.validation {
-    let other = try FeatureCache(contentsOf: path)
-    if let field = other.provenance.mismatch(with: cache.provenance) {
-      throw FeatureCacheError.provenanceMismatch(path: path, field: field)
+  let names = columns ?? cache.labelColumns.map(\.name)
+  if names.count > 1, !options.output.contains("{label}") {
+    throw HeadDataError.outputPerColumn(columns: names)
+  }
+  let inputs = try HeadTrainingInputs(options, cache: cache)
+  return try names.map { column in
+    try inputs.train(
+      column: column, output: options.output.replacingOccurrences(of: "{label}", with: column))
+  }
+}
+
+/// The features a training run reads once for every label column it trains on: the training
+/// cache's layer and, with `--val`, the validation cache's.
+private struct HeadTrainingInputs {
+  let options: HeadTrainingOptions
+  let training: CachedLayerFeatures
+  let validation: CachedLayerFeatures?
+
+  init(_ options: HeadTrainingOptions, cache: FeatureCache? = nil) throws {
+    self.options = options
+    let cache = try cache ?? FeatureCache(contentsOf: options.features)
+    let training = try CachedLayerFeatures(cache, layer: options.layer)
+    self.training = training
+    validation = try options.validation.map { path in
+      let other = try FeatureCache(contentsOf: path)
+      if let field = other.provenance.mismatch(with: cache.provenance) {
+        throw FeatureCacheError.provenanceMismatch(path: path, field: field)
+      }
+      return try CachedLayerFeatures(other, layer: training.layer)
     }
-    validation =
-      try LabelledFeatures(
-        other, layer: layer, column: other.labelColumnName(preferring: features.column.name),
-        classNames: classNames
-      ).data
-  } else if let fraction = options.validationSplit {
-    guard fraction > 0 && fraction < 1 else { throw HeadDataError.badSplit(fraction) }
-    var random = SplitMix64(seed: options.seed)
-    let split = StratifiedSplit(
-      labels: all.labels, classCount: all.classCount, fraction: fraction, rng: &random)
-    training = all.subset(split.training)
-    validation = all.subset(split.validation)
   }
-  let head: FittedHead
-  let report: TrainingReport
-  do {
-    (head, report) = try HeadTraining.train(
-      trainer: options.kind.trainer(hidden: options.hiddenLayers), data: training,
-      grid: options.grid ?? options.kind.defaultGrid, folds: options.folds,
-      options: HeadFitOptions(seed: options.seed, threads: options.threads),
-      classWeighting: options.classWeighting, standardize: options.standardize)
-  } catch HeadTrainingError.tooFewRows(let index, let rows, let folds) {
-    throw HeadDataError.tooFewRows(
-      path: options.features, className: classNames[index], rows: rows, folds: folds)
+
+  /// Trains on label column `column` (the only one when nil) and writes the head to `output`.
+  func train(column: String?, output: String) throws -> HeadTrainingSummary {
+    let features = try training.labelled(column: column)
+    let (all, layer, classNames) = (features.data, training.layer, features.column.classes)
+    var trainingRows = all
+    var validationRows: TrainingSet?
+    if let validation {
+      validationRows =
+        try validation.labelled(
+          column: validation.cache.labelColumnName(preferring: features.column.name),
+          classNames: classNames
+        ).data
+    } else if let fraction = options.validationSplit {
+      guard fraction > 0 && fraction < 1 else { throw HeadDataError.badSplit(fraction) }
+      var random = SplitMix64(seed: options.seed)
+      let split = StratifiedSplit(
+        labels: all.labels, classCount: all.classCount, fraction: fraction, rng: &random)
+      trainingRows = all.subset(split.training)
+      validationRows = all.subset(split.validation)
+    }
+    let head: FittedHead
+    let report: TrainingReport
+    do {
+      (head, report) = try HeadTraining.train(
+        trainer: options.kind.trainer(hidden: options.hiddenLayers), data: trainingRows,
+        grid: options.grid ?? options.kind.defaultGrid, folds: options.folds,
+        options: HeadFitOptions(seed: options.seed, threads: options.threads),
+        classWeighting: options.classWeighting, standardize: options.standardize)
+    } catch HeadTrainingError.tooFewRows(let index, let rows, let folds) {
+      throw HeadDataError.tooFewRows(
+        path: options.features, className: classNames[index], rows: rows, folds: folds)
+    }
+    let metrics = try validationRows.map {
+      try evaluate(head.graph(), on: $0, classNames: classNames, threads: options.threads)
+    }
+    let summary = HeadTrainingSummary(
+      head: options.kind, output: output, layer: layer, labels: features.column.name,
+      unlabelledRows: features.unlabelledRows, c: report.chosenC,
+      cvScores: report.meanAccuracies, grid: report.grid, trainAccuracy: report.trainAccuracy,
+      validation: metrics, converged: report.converged, seconds: report.seconds, report: report)
+    let provenance = training.cache.provenance
+    try saveHead(
+      head,
+      description: HeadDescription(
+        kind: options.kind.rawValue, labelNames: classNames, labelColumn: features.column.name,
+        layer: layer, pool: provenance.pool, featureCount: all.columns,
+        trunkSHA256: provenance.modelSHA256, preprocessing: provenance.preprocessing),
+      extra: ["graft.training_report": try canonicalJSON(summary)],
+      to: output)
+    return summary
   }
-  let metrics = try validation.map {
-    try evaluate(head.graph(), on: $0, classNames: classNames, threads: options.threads)
-  }
-  let summary = HeadTrainingSummary(
-    head: options.kind, output: options.output, layer: layer, labels: features.column.name,
-    unlabelledRows: features.unlabelledRows, c: report.chosenC,
-    cvScores: report.meanAccuracies, grid: report.grid, trainAccuracy: report.trainAccuracy,
-    validation: metrics, converged: report.converged, seconds: report.seconds, report: report)
-  try saveHead(
-    head,
-    description: HeadDescription(
-      kind: options.kind.rawValue, labelNames: classNames, labelColumn: features.column.name,
-      layer: layer,
-      pool: cache.provenance.pool, featureCount: all.columns,
-      trunkSHA256: cache.provenance.modelSHA256, preprocessing: cache.provenance.preprocessing),
-    extra: ["graft.training_report": try canonicalJSON(summary)],
-    to: options.output)
-  return summary
 }
